@@ -1,0 +1,69 @@
+// The Hono app: request id, per-request logger, security headers, CSRF, one
+// error shape for everything, then one sub-app per resource.
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { AppError, errorStatus } from '../lib/errors.js';
+import type { AppDeps } from './context.js';
+import { createApi } from './create-api.js';
+import { csrfProtection } from './middleware/csrf.js';
+import { healthRoutes } from './routes/health.js';
+
+export function createApp(deps: AppDeps) {
+  const app = createApi();
+  const https = deps.config.appOrigin.startsWith('https:');
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('log', deps.logger.child({ requestId: c.get('requestId') }));
+    await next();
+  });
+  app.use(
+    '*',
+    secureHeaders({
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'no-referrer',
+      xContentTypeOptions: 'nosniff',
+      strictTransportSecurity: https ? 'max-age=31536000; includeSubDomains' : false,
+      crossOriginResourcePolicy: 'same-origin',
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    }),
+  );
+  app.use('*', csrfProtection({ appOrigin: deps.config.appOrigin, temporalUiOrigin: deps.config.temporal.uiOrigin }));
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      if (err.details?.retryAfterSeconds) c.header('Retry-After', String(err.details.retryAfterSeconds));
+      return c.json({ error: { code: err.code, message: err.message, ...(err.details?.field ? { field: err.details.field } : {}) } }, err.status as 400);
+    }
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code = (Object.entries(errorStatus).find(([, s]) => s === status)?.[0] ?? 'bad_request') as string;
+      return c.json({ error: { code, message: err.message || 'Request failed' } }, status);
+    }
+    c.get('log')?.error({ err }, 'unhandled error');
+    return c.json({ error: { code: 'internal', message: 'Internal error' } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Not found' } }, 404));
+
+  app.route('/', healthRoutes);
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Rekey API', version: deps.version, description: 'Durable password resets.' },
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

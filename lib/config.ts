@@ -1,0 +1,168 @@
+// The one place that reads the environment. Everything else receives a
+// `Config`. Values are parsed with zod at start so a typo fails loudly, with the
+// variable's name, before any process is spawned.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'on', 'yes'].includes(v));
+
+/** "10m", "90s", "1500ms", "2h" or a bare number of milliseconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new Error(`"${value}" is not a duration (use e.g. 500ms, 30s, 10m, 1h)`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 'ms';
+  return Math.round(n * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[unit]!);
+}
+const duration = z.string().transform((v, ctx) => {
+  try {
+    return parseDuration(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    return z.NEVER;
+  }
+});
+
+const url = (protocols: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.includes(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL (${protocols.join(' or ')})`);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  APP_ORIGIN: url(['http:', 'https:']).optional(),
+  REKEY_DATA_DIR: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
+    .optional(),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('rekey'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('rekey-resets'),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: bool.optional(),
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_CLI: z.string().optional(),
+  TEMPORAL_UI_ORIGIN: url(['http:', 'https:']).default('http://localhost:8233'),
+  REKEY_MASTER_KEY: z.string().optional(),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  SMTP_FROM: z.string().default('Rekey <no-reply@rekey.local>'),
+  CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  CHROMIUM_PATH: z.string().optional(),
+  REKEY_ALLOW_PRIVATE_TARGETS: bool.optional(),
+  REKEY_SANDBOX: bool.optional(),
+  REKEY_EMAIL_WAIT: duration.default(10 * 60_000),
+  REKEY_OTP_WAIT: duration.default(10 * 60_000),
+  REKEY_CAPTCHA_WAIT: duration.default(15 * 60_000),
+  REKEY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = ReturnType<typeof buildConfig>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function buildConfig(env: z.infer<typeof envSchema>) {
+  const production = env.NODE_ENV === 'production';
+  const dataDir = path.resolve(env.REKEY_DATA_DIR ?? path.join(projectRoot, 'data'));
+  const databaseUrl = env.DATABASE_URL ?? `file:${path.join(dataDir, 'rekey.db')}`;
+  const sandbox = env.REKEY_SANDBOX ?? !production;
+  return {
+    env: env.NODE_ENV,
+    production,
+    port: env.PORT,
+    host: env.HOST,
+    appOrigin: (env.APP_ORIGIN ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    dataDir,
+    database: {
+      url: databaseUrl,
+      provider: databaseUrl.startsWith('file:') ? ('sqlite' as const) : ('postgresql' as const),
+    },
+    temporal: {
+      /** Unset: `npm start` runs the local dev server from temporal-dev.yaml. */
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      apiKey: env.TEMPORAL_API_KEY,
+      tls: env.TEMPORAL_TLS ?? Boolean(env.TEMPORAL_API_KEY || env.TEMPORAL_TLS_CERT),
+      tlsCertPath: env.TEMPORAL_TLS_CERT,
+      tlsKeyPath: env.TEMPORAL_TLS_KEY,
+      cliPath: env.TEMPORAL_CLI,
+      uiOrigin: env.TEMPORAL_UI_ORIGIN.replace(/\/$/, ''),
+    },
+    masterKeySource: env.REKEY_MASTER_KEY,
+    smtp: { url: env.SMTP_URL, from: env.SMTP_FROM },
+    cronSecret: env.CRON_SECRET,
+    chromiumPath: env.CHROMIUM_PATH,
+    allowPrivateTargets: env.REKEY_ALLOW_PRIVATE_TARGETS ?? (!production && sandbox),
+    sandbox,
+    waits: { emailMs: env.REKEY_EMAIL_WAIT, otpMs: env.REKEY_OTP_WAIT, captchaMs: env.REKEY_CAPTCHA_WAIT },
+    retentionDays: env.REKEY_RETENTION_DAYS,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** Parses an environment (process.env by default); throws ConfigError naming each bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const picked = Object.fromEntries(
+    Object.keys(envSchema.shape).map((k) => [k, source[k] === '' ? undefined : source[k]]),
+  );
+  const parsed = envSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = buildConfig(parsed.data);
+  if (config.production && !config.masterKeySource) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REKEY_MASTER_KEY: required in production (32 random bytes, base64 — e.g. `openssl rand -base64 32`)',
+    );
+  }
+  return config;
+}
+
+let cached: Config | undefined;
+export function getConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/**
+ * The master key (32 bytes). From REKEY_MASTER_KEY when given (base64 or hex);
+ * in development a key is generated into data/master.key on first start and
+ * reused after, so a restart can still decrypt the vault.
+ */
+export function resolveMasterKey(config: Config): Buffer {
+  if (config.masterKeySource) return decodeMasterKey(config.masterKeySource);
+  const file = path.join(config.dataDir, 'master.key');
+  if (existsSync(file)) return decodeMasterKey(readFileSync(file, 'utf8').trim());
+  mkdirSync(config.dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return key;
+}
+
+export function decodeMasterKey(value: string): Buffer {
+  const raw = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (raw.length !== 32) {
+    throw new ConfigError('REKEY_MASTER_KEY must be 32 bytes, base64 or hex encoded (e.g. `openssl rand -base64 32`)');
+  }
+  return raw;
+}

@@ -1,0 +1,21 @@
+// The real Hono app over a real database and the run's Temporal dev server.
+import { createApp } from '../../api/app.js';
+import type { AppDeps } from '../../api/context.js';
+import { decodeMasterKey, type Config } from '../../lib/config.js';
+import { createKeyring } from '../../lib/crypto.js';
+import type { Db } from '../../lib/db/index.js';
+import { createLogger } from '../../lib/logger.js';
+import { createTemporalGateway } from '../../lib/temporal/connection.js';
+
+export function createTestApp(opts: { config: Config; db: Db; temporalAddress?: string }) {
+  const keyring = createKeyring(decodeMasterKey(opts.config.masterKeySource!));
+  const deps: AppDeps = {
+    config: opts.config,
+    db: opts.db,
+    keyring,
+    logger: createLogger({ level: 'silent' }),
+    temporal: createTemporalGateway({ config: opts.config, address: opts.temporalAddress ?? opts.config.temporal.address!, keyring }),
+    version: 'test',
+  };
+  return { app: createApp(deps), deps, close: () => deps.temporal.close() };
+}
