@@ -7,7 +7,8 @@ import { AppError, errorStatus } from '../lib/errors.js';
 import type { AppDeps } from './context.js';
 import { createApi } from './create-api.js';
 import { csrfProtection } from './middleware/csrf.js';
-import { healthRoutes } from './routes/health.js';
+import { resolvePrincipal } from './middleware/auth.js';
+import { mountRoutes } from './routes/index.js';
 
 export function createApp(deps: AppDeps) {
   const app = createApi();
@@ -57,7 +58,8 @@ export function createApp(deps: AppDeps) {
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'Not found' } }, 404));
 
-  app.route('/', healthRoutes);
+  app.use('/api/*', resolvePrincipal());
+  mountRoutes(app);
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

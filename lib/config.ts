@@ -57,6 +57,7 @@ const envSchema = z.object({
   TEMPORAL_TLS_CERT: z.string().optional(),
   TEMPORAL_TLS_KEY: z.string().optional(),
   TEMPORAL_CLI: z.string().optional(),
+  TEMPORAL_DEV_CONFIG: z.string().optional(),
   TEMPORAL_UI_ORIGIN: url(['http:', 'https:']).default('http://localhost:8233'),
   REKEY_MASTER_KEY: z.string().optional(),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
@@ -65,10 +66,13 @@ const envSchema = z.object({
   CHROMIUM_PATH: z.string().optional(),
   REKEY_ALLOW_PRIVATE_TARGETS: bool.optional(),
   REKEY_SANDBOX: bool.optional(),
+  REKEY_SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4600),
+  REKEY_SANDBOX_IMAP_PORT: z.coerce.number().int().min(1).max(65535).default(4143),
   REKEY_EMAIL_WAIT: duration.default(10 * 60_000),
   REKEY_OTP_WAIT: duration.default(10 * 60_000),
   REKEY_CAPTCHA_WAIT: duration.default(15 * 60_000),
   REKEY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  REKEY_SUPERVISED: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -104,6 +108,7 @@ function buildConfig(env: z.infer<typeof envSchema>) {
       tlsCertPath: env.TEMPORAL_TLS_CERT,
       tlsKeyPath: env.TEMPORAL_TLS_KEY,
       cliPath: env.TEMPORAL_CLI,
+      devConfigPath: path.resolve(projectRoot, env.TEMPORAL_DEV_CONFIG ?? 'temporal-dev.yaml'),
       uiOrigin: env.TEMPORAL_UI_ORIGIN.replace(/\/$/, ''),
     },
     masterKeySource: env.REKEY_MASTER_KEY,
@@ -112,9 +117,12 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     chromiumPath: env.CHROMIUM_PATH,
     allowPrivateTargets: env.REKEY_ALLOW_PRIVATE_TARGETS ?? (!production && sandbox),
     sandbox,
+    sandboxPorts: { web: env.REKEY_SANDBOX_PORT, imap: env.REKEY_SANDBOX_IMAP_PORT },
     waits: { emailMs: env.REKEY_EMAIL_WAIT, otpMs: env.REKEY_OTP_WAIT, captchaMs: env.REKEY_CAPTCHA_WAIT },
     retentionDays: env.REKEY_RETENTION_DAYS,
     logLevel: env.LOG_LEVEL,
+    /** Started by scripts/start.ts: exit if that parent goes away. */
+    supervised: env.REKEY_SUPERVISED ?? false,
   };
 }
 

@@ -7,7 +7,8 @@ import type { Config } from '../config.js';
 import { EncryptionCodec } from './codec.js';
 import type { Keyring } from '../crypto.js';
 
-export function connectionOptions(config: Config, address: string): ConnectionOptions {
+/** Options both the client Connection and the worker's NativeConnection accept. */
+export function connectionOptions(config: Config, address: string) {
   const { temporal } = config;
   const tls =
     temporal.tls || temporal.tlsCertPath
@@ -22,7 +23,6 @@ export function connectionOptions(config: Config, address: string): ConnectionOp
     tls,
     apiKey: temporal.apiKey,
     metadata: temporal.apiKey ? { 'temporal-namespace': temporal.namespace } : undefined,
-    connectTimeout: 10_000,
   };
 }
 
@@ -51,7 +51,8 @@ export function createTemporalGateway(opts: {
   let pending: Promise<Client> | undefined;
   const { config } = opts;
   const connect = async () => {
-    const connection = await Connection.connect(connectionOptions(config, opts.address));
+    const options: ConnectionOptions = { ...connectionOptions(config, opts.address), connectTimeout: 10_000 };
+    const connection = await Connection.connect(options);
     return new Client({
       connection,
       namespace: config.temporal.namespace,

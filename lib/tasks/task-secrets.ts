@@ -1,0 +1,47 @@
+// Secrets one activity hands to another (the reset link, an emailed code, a
+// code the person typed, the browser's storage state): encrypted rows, bound
+// to their task and kind, referenced by id so they never enter Temporal.
+import type { Db } from '../db/index.js';
+import type { Keyring } from '../crypto.js';
+import { decryptString, encrypt } from '../crypto.js';
+
+export type TaskSecretKind = 'reset_link' | 'email_code' | 'otp' | 'storage_state';
+
+const aad = (taskId: string, kind: TaskSecretKind) => `task-secret:${taskId}:${kind}`;
+
+export function createTaskSecrets(deps: { db: Db; keyring: Keyring }) {
+  const { db, keyring } = deps;
+  const key = () => keyring.purpose('task-secret');
+  return {
+    async put(taskId: string, kind: TaskSecretKind, value: string): Promise<string> {
+      const row = await db.taskSecret.create({ data: { taskId, kind, valueEnc: encrypt(key(), value, aad(taskId, kind)) } });
+      return row.id;
+    },
+    /** One row per task for kinds that are replaced, like the storage state. */
+    async replace(taskId: string, kind: TaskSecretKind, value: string): Promise<string> {
+      const valueEnc = encrypt(key(), value, aad(taskId, kind));
+      return db.$transaction(async (tx) => {
+        await tx.taskSecret.deleteMany({ where: { taskId, kind } });
+        return (await tx.taskSecret.create({ data: { taskId, kind, valueEnc } })).id;
+      });
+    },
+    async get(taskId: string, id: string): Promise<{ kind: TaskSecretKind; value: string } | null> {
+      const row = await db.taskSecret.findFirst({ where: { id, taskId } });
+      if (!row) return null;
+      const kind = row.kind as TaskSecretKind;
+      return { kind, value: decryptString(key(), row.valueEnc, aad(taskId, kind)) };
+    },
+    async latest(taskId: string, kind: TaskSecretKind): Promise<string | null> {
+      const row = await db.taskSecret.findFirst({ where: { taskId, kind }, orderBy: { createdAt: 'desc' } });
+      return row ? decryptString(key(), row.valueEnc, aad(taskId, kind)) : null;
+    },
+    async remove(taskId: string, id: string) {
+      await db.taskSecret.deleteMany({ where: { id, taskId } });
+    },
+    async purge(taskId: string) {
+      await db.taskSecret.deleteMany({ where: { taskId } });
+    },
+  };
+}
+
+export type TaskSecrets = ReturnType<typeof createTaskSecrets>;

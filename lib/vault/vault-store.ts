@@ -1,0 +1,144 @@
+// The person's vault: entries with an encrypted password history. A reset adds
+// a `pending` version before it submits anything to the site; only a site's
+// acceptance (or a sign-in with it) promotes it to `current`, and the old
+// `current` becomes `previous`. Nothing is ever deleted by a reset, so a crash
+// at any point leaves a password that works in the vault.
+import type { Db } from '../db/index.js';
+import type { Keyring } from '../crypto.js';
+import { decryptString, encrypt } from '../crypto.js';
+import { notFound } from '../errors.js';
+
+export type PasswordState = 'pending' | 'current' | 'previous' | 'rejected';
+
+export interface NewEntry {
+  url: string;
+  username: string;
+  email?: string | null;
+  password?: string | null;
+  totpSecret?: string | null;
+  serviceId?: string | null;
+  label?: string | null;
+}
+
+const passwordAad = (entryId: string) => `vault:password:${entryId}`;
+const totpAad = (entryId: string) => `vault:totp:${entryId}`;
+
+export function createVaultStore(deps: { db: Db; keyring: Keyring }) {
+  const { db, keyring } = deps;
+  const seal = (userId: string, value: string, aad: string) => encrypt(keyring.vault(userId), value, aad);
+  const open = (userId: string, sealed: Uint8Array, aad: string) => decryptString(keyring.vault(userId), sealed, aad);
+
+  async function ownedEntry(userId: string, entryId: string) {
+    const entry = await db.vaultEntry.findFirst({ where: { id: entryId, userId } });
+    if (!entry) throw notFound('Vault entry');
+    return entry;
+  }
+
+  return {
+    async createEntry(userId: string, input: NewEntry) {
+      return db.$transaction(async (tx) => {
+        const entry = await tx.vaultEntry.create({
+          data: {
+            userId,
+            url: input.url,
+            username: input.username,
+            email: input.email ?? null,
+            label: input.label ?? null,
+            serviceId: input.serviceId ?? null,
+          },
+        });
+        const updates: { totpSecretEnc?: Uint8Array<ArrayBuffer> } = {};
+        if (input.totpSecret) updates.totpSecretEnc = seal(userId, input.totpSecret, totpAad(entry.id));
+        if (Object.keys(updates).length) await tx.vaultEntry.update({ where: { id: entry.id }, data: updates });
+        if (input.password) {
+          await tx.passwordVersion.create({
+            data: { entryId: entry.id, state: 'current', secretEnc: seal(userId, input.password, passwordAad(entry.id)), promotedAt: new Date() },
+          });
+        }
+        return { ...entry, totpSecretEnc: updates.totpSecretEnc ?? null };
+      });
+    },
+
+    ownedEntry,
+
+    async setTotpSecret(userId: string, entryId: string, secret: string | null) {
+      await ownedEntry(userId, entryId);
+      await db.vaultEntry.update({
+        where: { id: entryId },
+        data: { totpSecretEnc: secret ? seal(userId, secret, totpAad(entryId)) : null },
+      });
+    },
+
+    async totpSecret(userId: string, entryId: string): Promise<string | null> {
+      const entry = await ownedEntry(userId, entryId);
+      return entry.totpSecretEnc ? open(userId, entry.totpSecretEnc, totpAad(entryId)) : null;
+    },
+
+    /** The password a person should use now: `current`, else the newest `pending`. */
+    async currentPassword(userId: string, entryId: string): Promise<{ versionId: string; state: PasswordState; password: string } | null> {
+      await ownedEntry(userId, entryId);
+      const version =
+        (await db.passwordVersion.findFirst({ where: { entryId, state: 'current' }, orderBy: { createdAt: 'desc' } })) ??
+        (await db.passwordVersion.findFirst({ where: { entryId, state: 'pending' }, orderBy: { createdAt: 'desc' } }));
+      if (!version) return null;
+      return { versionId: version.id, state: version.state as PasswordState, password: open(userId, version.secretEnc, passwordAad(entryId)) };
+    },
+
+    async password(userId: string, entryId: string, state: 'current' | 'previous'): Promise<string | null> {
+      await ownedEntry(userId, entryId);
+      const version = await db.passwordVersion.findFirst({ where: { entryId, state }, orderBy: { createdAt: 'desc' } });
+      return version ? open(userId, version.secretEnc, passwordAad(entryId)) : null;
+    },
+
+    /** Replaces the current password by hand (the person changed it elsewhere). */
+    async setCurrentPassword(userId: string, entryId: string, password: string) {
+      await ownedEntry(userId, entryId);
+      await db.$transaction([
+        db.passwordVersion.updateMany({ where: { entryId, state: 'current' }, data: { state: 'previous' } }),
+        db.passwordVersion.create({ data: { entryId, state: 'current', secretEnc: seal(userId, password, passwordAad(entryId)), promotedAt: new Date() } }),
+      ]);
+    },
+
+    /** The pending version a task already stored, so a retried step re-submits the same password. */
+    async pendingForTask(userId: string, entryId: string, taskId: string) {
+      const version = await db.passwordVersion.findFirst({ where: { entryId, taskId, state: 'pending' }, orderBy: { createdAt: 'desc' } });
+      if (!version) return null;
+      return { versionId: version.id, password: open(userId, version.secretEnc, passwordAad(entryId)) };
+    },
+
+    /** Written before the password is submitted to the site. */
+    async addPending(userId: string, entryId: string, taskId: string, password: string): Promise<string> {
+      await ownedEntry(userId, entryId);
+      const version = await db.passwordVersion.create({
+        data: { entryId, taskId, state: 'pending', secretEnc: seal(userId, password, passwordAad(entryId)) },
+      });
+      return version.id;
+    },
+
+    async markRejected(versionId: string) {
+      await db.passwordVersion.updateMany({ where: { id: versionId, state: 'pending' }, data: { state: 'rejected' } });
+    },
+
+    /** pending → current, current → previous, atomically; idempotent. */
+    async promote(entryId: string, versionId: string) {
+      await db.$transaction(async (tx) => {
+        const version = await tx.passwordVersion.findFirst({ where: { id: versionId, entryId } });
+        if (!version) throw notFound('Password version');
+        if (version.state === 'current') return;
+        await tx.passwordVersion.updateMany({ where: { entryId, state: 'current' }, data: { state: 'previous' } });
+        await tx.passwordVersion.update({ where: { id: versionId }, data: { state: 'current', promotedAt: new Date() } });
+        await tx.vaultEntry.update({ where: { id: entryId }, data: { updatedAt: new Date() } });
+      });
+    },
+
+    /** The entry's state for listings: the newest version's state. */
+    async entryState(entryId: string): Promise<PasswordState | 'empty'> {
+      const pending = await db.passwordVersion.findFirst({ where: { entryId, state: 'pending' } });
+      if (pending) return 'pending';
+      const current = await db.passwordVersion.findFirst({ where: { entryId, state: 'current' } });
+      return current ? 'current' : 'empty';
+    },
+  };
+}
+
+export type VaultStore = ReturnType<typeof createVaultStore>;

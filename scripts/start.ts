@@ -1,0 +1,158 @@
+// `npm start`: the whole Rekey stack on one machine.
+//   1. configuration (a dev master key is generated into data/ on first start)
+//   2. database migrations
+//   3. the Temporal dev server from temporal-dev.yaml — unless TEMPORAL_ADDRESS
+//      points at a cluster of your own
+//   4. the sandbox sites and mailbox (REKEY_SANDBOX, on by default in dev)
+//   5. the worker and the API, as child processes
+// Ctrl-C / SIGTERM stops the API, drains the worker, then stops the rest.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, getConfig, projectRoot, resolveMasterKey } from '../lib/config.js';
+import { migrateDatabase } from '../lib/db/migrate.js';
+import { resolveTemporalCli } from '../lib/temporal/cli.js';
+import { loadDevSettings } from '../lib/temporal/dev-settings.js';
+import { startTemporalDevServer, type DevServer } from '../lib/temporal/dev-server.js';
+
+const t0 = Date.now();
+const say = (msg: string) => console.log(`[rekey] ${msg}`);
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+let config: ReturnType<typeof getConfig>;
+try {
+  config = getConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  throw e;
+}
+
+const runDir = path.join(config.dataDir, 'run');
+mkdirSync(runDir, { recursive: true });
+const children: { name: string; child: ChildProcess }[] = [];
+let temporal: DevServer | undefined;
+let stopping = false;
+
+async function main() {
+  resolveMasterKey(config); // creates the dev key on first start; refuses prod without one
+  killStaleDevServer();
+
+  say(`database: ${config.database.provider}`);
+  await migrateDatabase(config.database.url, { quiet: true });
+
+  let temporalAddress = config.temporal.address;
+  let uiUrl: string | undefined;
+  if (!temporalAddress) {
+    const settings = loadDevSettings(config.temporal.devConfigPath);
+    const cliPath = await resolveTemporalCli({ version: settings.cli.version, explicitPath: config.temporal.cliPath, log: say });
+    temporal = await startTemporalDevServer({
+      cliPath,
+      settings,
+      codecEndpoint: settings.ui.codecEndpoint?.replace('{appOrigin}', config.appOrigin),
+      logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
+    });
+    writeFileSync(path.join(runDir, 'temporal.pid'), String(temporal.pid));
+    temporalAddress = temporal.address;
+    uiUrl = `${temporal.uiUrl}/namespaces/${settings.namespace}/workflows`;
+    say(`Temporal dev server on ${temporalAddress} (${elapsed()})`);
+  }
+
+  const env = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, REKEY_SUPERVISED: '1' };
+  if (config.sandbox) {
+    rmSync(path.join(runDir, 'sandbox.json'), { force: true });
+    start('sandbox', 'sandbox/main.ts', env);
+    await waitForFile(path.join(runDir, 'sandbox.json'), 60_000);
+  }
+  start('worker', 'worker/main.ts', env);
+  start('api', 'api/main.ts', env);
+  await waitForHealth(`http://127.0.0.1:${config.port}/api/health`, 120_000);
+
+  say(`ready in ${elapsed()}`);
+  say(`App:               ${config.appOrigin}`);
+  if (uiUrl) say(`Temporal Web UI:   ${uiUrl}`);
+  say('Press Ctrl-C to stop.');
+}
+
+function start(name: string, file: string, env: NodeJS.ProcessEnv, restarts = 0) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, file)], { env, stdio: 'inherit' });
+  const entry = { name, child };
+  children.push(entry);
+  child.on('exit', (code, signal) => {
+    children.splice(children.indexOf(entry), 1);
+    if (stopping) return;
+    // A crashed child comes back (the worker resumes its resets from Temporal).
+    const wait = Math.min(30_000, 1_000 * 2 ** restarts);
+    say(`${name} exited (${signal ?? code}); restarting in ${wait / 1000} s`);
+    setTimeout(() => !stopping && start(name, file, env, restarts + 1), wait).unref();
+  });
+}
+
+async function stopAll(signal: string, exitCode = 0) {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal}: stopping…`);
+  // API first (no new work), then the worker (drains running activities), then the rest.
+  for (const name of ['api', 'worker', 'sandbox']) {
+    for (const { child } of children.filter((c) => c.name === name)) {
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 90_000).unref();
+      });
+    }
+  }
+  await temporal?.stop();
+  rmSync(path.join(runDir, 'temporal.pid'), { force: true });
+  say('stopped');
+  process.exit(exitCode);
+}
+
+/** A dev server left behind by a start that was killed hard would hold the ports. */
+function killStaleDevServer() {
+  const pidFile = path.join(runDir, 'temporal.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmdline.includes('start-dev')) {
+      say(`stopping a Temporal dev server left from an earlier run (pid ${pid})`);
+      process.kill(-pid, 'SIGTERM');
+    }
+  } catch {
+    /* not running */
+  }
+  rmSync(pidFile, { force: true });
+}
+
+async function waitForHealth(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+      if (res.status === 200) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
+}
+
+async function waitForFile(file: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`${path.basename(file)} did not appear within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+process.on('SIGINT', () => void stopAll('SIGINT'));
+process.on('SIGTERM', () => void stopAll('SIGTERM'));
+main().catch(async (err) => {
+  console.error(`[rekey] start failed: ${(err as Error).message}`);
+  await stopAll('error', 1);
+});

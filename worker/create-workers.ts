@@ -1,0 +1,111 @@
+// One worker process = two Temporal workers sharing one connection:
+//  - the shared queue: workflows, bookkeeping and mailbox activities, and the
+//    "claim" activity that hands a reset to this process;
+//  - this process's own queue: browser steps of the resets it claimed, where
+//    their browser contexts live.
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from '../lib/config.js';
+import type { Keyring } from '../lib/crypto.js';
+import type { Db } from '../lib/db/index.js';
+import type { Logger } from '../lib/logger.js';
+import { createMailboxStore } from '../lib/mailbox/mailbox-store.js';
+import type { ServiceDirectory } from '../lib/service-directory.js';
+import { createScreenshotStore } from '../lib/tasks/screenshot-store.js';
+import { createTaskSecrets } from '../lib/tasks/task-secrets.js';
+import { createDataConverter } from '../lib/temporal/connection.js';
+import { createVaultStore } from '../lib/vault/vault-store.js';
+import { createBrowserActivities } from '../activities/browser/browser-activities.js';
+import type { BrowserPool } from '../activities/browser/browser-pool.js';
+import type { Navigator } from '../activities/browser/navigator/navigator.js';
+import { createMailActivities } from '../activities/mail/mail-activities.js';
+import { createTaskActivities, type ResetEventSink } from '../activities/tasks/task-activities.js';
+
+export interface RekeyWorkerDeps {
+  config: Config;
+  db: Db;
+  keyring: Keyring;
+  logger: Logger;
+  pool: BrowserPool;
+  navigator: Navigator;
+  services: ServiceDirectory;
+  events?: ResetEventSink;
+}
+
+export interface RekeyWorkers {
+  browserQueue: string;
+  run(): Promise<void>;
+  /** Stops polling, lets running activities finish (grace period), then resolves. */
+  shutdown(): Promise<void>;
+}
+
+export async function createRekeyWorkers(opts: {
+  connection: NativeConnection;
+  deps: RekeyWorkerDeps;
+  workflowBundle: { code: string };
+  /** Browser contexts this process drives at once. */
+  maxBrowserSessions?: number;
+  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+}): Promise<RekeyWorkers> {
+  const { deps } = opts;
+  const { config, db, keyring } = deps;
+  const namespace = config.temporal.namespace;
+  const taskQueue = config.temporal.taskQueue;
+  const browserQueue = `${taskQueue}/browser/${os.hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
+  const dataConverter = createDataConverter(keyring);
+
+  const vault = createVaultStore({ db, keyring });
+  const secrets = createTaskSecrets({ db, keyring });
+  const screenshots = createScreenshotStore(db);
+  const mailboxes = createMailboxStore({ db, keyring });
+
+  const taskActivities = createTaskActivities({ db, vault, events: deps.events });
+  const mailActivities = createMailActivities({ db, mailboxes, secrets, services: deps.services, logger: deps.logger });
+  const browserActivities = createBrowserActivities({
+    db,
+    pool: deps.pool,
+    navigator: deps.navigator,
+    vault,
+    secrets,
+    screenshots,
+    services: deps.services,
+    workerQueue: browserQueue,
+    allowPrivateTargets: config.allowPrivateTargets,
+    logger: deps.logger,
+  });
+
+  const shutdownGraceTime = opts.shutdownGraceTime ?? '60 seconds';
+  const shared = await Worker.create({
+    connection: opts.connection,
+    namespace,
+    taskQueue,
+    workflowBundle: opts.workflowBundle,
+    dataConverter,
+    activities: { ...taskActivities, ...mailActivities, claimBrowserWorker: browserActivities.claimBrowserWorker },
+    shutdownGraceTime,
+    maxConcurrentActivityTaskExecutions: 100,
+  });
+  const browser = await Worker.create({
+    connection: opts.connection,
+    namespace,
+    taskQueue: browserQueue,
+    dataConverter,
+    activities: browserActivities,
+    shutdownGraceTime,
+    maxConcurrentActivityTaskExecutions: opts.maxBrowserSessions ?? 4,
+  });
+
+  let running: Promise<void> | undefined;
+  return {
+    browserQueue,
+    run() {
+      running ??= Promise.all([shared.run(), browser.run()]).then(() => undefined);
+      return running;
+    },
+    async shutdown() {
+      for (const w of [shared, browser]) if (w.getState() === 'RUNNING') w.shutdown();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// The worker process: Temporal workers for workflows and activities, one
+// Chromium, the database. `npm start` runs it; in production run as many as
+// you need (each holds up to REKEY_BROWSER_SESSIONS browser contexts).
+import { NativeConnection } from '@temporalio/worker';
+import { createBrowserPool } from '../activities/browser/browser-pool.js';
+import { findChromium } from '../activities/browser/chromium-path.js';
+import { createNavigator } from '../activities/browser/navigator/index.js';
+import { createRekeyCatalog } from '../lib/catalog-for-config.js';
+import { exitWithParent } from '../lib/exit-with-parent.js';
+import { getConfig, resolveMasterKey } from '../lib/config.js';
+import { createKeyring } from '../lib/crypto.js';
+import { createDb } from '../lib/db/index.js';
+import { createLogger } from '../lib/logger.js';
+import { createServiceDirectory } from '../lib/service-directory.js';
+import { connectionOptions } from '../lib/temporal/connection.js';
+import { loadWorkflowBundle } from './bundle.js';
+import { createRekeyWorkers } from './create-workers.js';
+
+const config = getConfig();
+const logger = createLogger({ level: config.logLevel, name: 'worker' });
+if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is not set (npm start sets it for the local dev server)');
+
+const keyring = createKeyring(resolveMasterKey(config));
+const db = createDb(config.database.url);
+const pool = createBrowserPool({ executablePath: findChromium(config.chromiumPath), allowPrivateTargets: config.allowPrivateTargets, logger });
+const connection = await NativeConnection.connect(connectionOptions(config, config.temporal.address));
+const workers = await createRekeyWorkers({
+  connection,
+  workflowBundle: await loadWorkflowBundle({ log: (m) => logger.info(m) }),
+  deps: {
+    config,
+    db,
+    keyring,
+    logger,
+    pool,
+    navigator: createNavigator({ logger }),
+    services: createServiceDirectory(createRekeyCatalog(config)),
+  },
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'draining: finishing running activities before exit');
+  await workers.shutdown();
+  await pool.closeAll();
+  await connection.close();
+  await db.$disconnect();
+  logger.info('worker stopped');
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+if (config.supervised) exitWithParent((reason) => void stop(reason));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+logger.info({ taskQueue: config.temporal.taskQueue, browserQueue: workers.browserQueue }, 'worker running');
+await workers.run();

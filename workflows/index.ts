@@ -1,0 +1,2 @@
+// Everything the worker registers as a workflow. The worker bundles this file.
+export { resetPasswordWorkflow } from './reset-password.workflow.js';

@@ -1,0 +1,356 @@
+// resetPasswordWorkflow: orchestration only. Every side effect is an activity;
+// every secret stays inside activities or in encrypted rows referenced by id.
+//
+//   navigate → enter_email → wait_for_email → follow_link → set_password → verify_login
+//
+// Browser steps run on the task queue of the one worker that holds the
+// person's browser context; if that worker disappears, another claims the
+// reset and restores the saved (encrypted) storage state.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  TimeoutFailure,
+  TimeoutType,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { BrowserActivities, BrowserStepResult } from '../activities/browser/browser-activities.js';
+import type { MailActivities } from '../activities/mail/mail-activities.js';
+import type { TaskActivities } from '../activities/tasks/task-activities.js';
+import { describeResetFailure, nonRetryableFailureTypes } from '../lib/errors.js';
+import {
+  cancelSignal,
+  continueSignal,
+  progressQuery,
+  searchAttributeNames as sa,
+  stepNames,
+  submitOtpSignal,
+  type ResetPasswordInput,
+  type ResetProgress,
+  type ResetResult,
+  type StepName,
+  type TaskStatus,
+  type WaitingFor,
+} from './reset-password.messages.js';
+
+/** Activity profiles: each dependency fails differently, so each has its own policy. */
+const db = proxyActivities<TaskActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },
+});
+
+const MAX_OTP_ATTEMPTS = 5;
+const MAX_RESTARTS = 2;
+const MAX_WORKER_CLAIMS = 4;
+
+export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<ResetResult> {
+  const tuning = { heartbeat: '20 seconds', scheduleToStart: '15 seconds', ...input.tuning } as { heartbeat: Duration; scheduleToStart: Duration };
+  const shared = proxyActivities<Pick<BrowserActivities, 'claimBrowserWorker'>>({
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumAttempts: 10 },
+  });
+  const mail = proxyActivities<MailActivities>({
+    startToCloseTimeout: input.emailWaitMs + 120_000,
+    heartbeatTimeout: tuning.heartbeat,
+    retry: { initialInterval: '1 second', maximumInterval: '15 seconds', nonRetryableErrorTypes: nonRetryableFailureTypes },
+  });
+  const browserOn = (queue: string) =>
+    proxyActivities<BrowserActivities>({
+      taskQueue: queue,
+      // A browser step must start on the worker holding the context, soon, or we move.
+      scheduleToStartTimeout: tuning.scheduleToStart,
+      startToCloseTimeout: '4 minutes',
+      heartbeatTimeout: tuning.heartbeat,
+      retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: nonRetryableFailureTypes },
+    });
+
+  // ---- state and handlers (set before the first await) ----
+  const startedAt = new Date();
+  const progress: ResetProgress = {
+    taskId: input.taskId,
+    status: 'pending',
+    steps: stepNames.map((name) => ({ name, status: 'pending' })),
+    seq: 0,
+  };
+  const otpRefs: string[] = [];
+  let cancelRequested: string | undefined;
+  let continueRequested = false;
+  let otpAttemptsLeft = MAX_OTP_ATTEMPTS;
+  const scope = new CancellationScope();
+
+  setHandler(progressQuery, () => progress);
+  setHandler(submitOtpSignal, ({ otpRef }) => {
+    if (progress.waitingFor?.kind === 'otp' && otpAttemptsLeft > 0) {
+      otpAttemptsLeft--;
+      otpRefs.push(otpRef);
+    }
+  });
+  setHandler(cancelSignal, (args) => {
+    cancelRequested = args?.reason ?? 'cancelled by the person';
+    scope.cancel();
+  });
+  setHandler(continueSignal, () => {
+    continueRequested = true;
+  });
+
+  // ---- progress bookkeeping ----
+  const stepStartedAt = new Map<StepName, number>();
+  const publish = async () => {
+    progress.seq++;
+    upsertSearchAttributes({
+      [sa.status]: [progress.status],
+      [sa.step]: progress.step ? [progress.step] : [],
+    });
+    await CancellationScope.nonCancellable(() => db.recordProgress({ progress: snapshot(progress) }));
+  };
+  const setStatus = async (status: TaskStatus, waitingFor?: WaitingFor) => {
+    progress.status = status;
+    progress.waitingFor = waitingFor;
+    await publish();
+  };
+  const startStep = async (name: StepName, detail?: string) => {
+    const step = progress.steps.find((s) => s.name === name)!;
+    stepStartedAt.set(name, Date.now());
+    Object.assign(step, { status: 'running', startedAt: new Date().toISOString(), detail, durationMs: undefined });
+    progress.step = name;
+    progress.status = 'running';
+    progress.waitingFor = undefined;
+    await publish();
+  };
+  const endStep = async (name: StepName, status: 'completed' | 'failed' | 'skipped', detail?: string) => {
+    const step = progress.steps.find((s) => s.name === name)!;
+    const began = stepStartedAt.get(name);
+    step.status = status;
+    step.durationMs = began === undefined ? 0 : Date.now() - began;
+    if (detail) step.detail = detail;
+    await publish();
+  };
+  const noteScreenshot = (r: { screenshotId?: string }) => {
+    if (r.screenshotId) progress.screenshotId = r.screenshotId;
+  };
+
+  // ---- the browser worker that holds this reset's context ----
+  let browserQueue = '';
+  let claims = 0;
+  const claimWorker = async () => {
+    if (++claims > MAX_WORKER_CLAIMS) throw ApplicationFailure.create({ type: 'WorkerLost', message: describeResetFailure('WorkerLost'), nonRetryable: true });
+    browserQueue = (await shared.claimBrowserWorker({ taskId: input.taskId })).queue;
+  };
+  /** Runs a browser activity; if its worker is gone, moves to another one and tries again. */
+  async function browser<T extends { screenshotId?: string }>(call: (b: ReturnType<typeof browserOn>) => Promise<T>): Promise<T> {
+    for (;;) {
+      if (!browserQueue) await claimWorker();
+      try {
+        const result = await call(browserOn(browserQueue));
+        noteScreenshot(result);
+        return result;
+      } catch (err) {
+        if (!workerLost(err)) throw err;
+        log.warn('browser worker lost; moving the reset to another worker', { taskId: input.taskId });
+        browserQueue = '';
+      }
+    }
+  }
+
+  // ---- waits for the person ----
+  async function waitForOtp(source: 'totp' | 'sms' | 'email' | 'unknown'): Promise<string> {
+    const until = new Date(Date.now() + input.otpWaitMs);
+    await setStatus('waiting_for_otp', {
+      kind: 'otp', since: new Date().toISOString(), until: until.toISOString(), source, attemptsLeft: otpAttemptsLeft,
+    });
+    const got = await condition(() => otpRefs.length > 0, input.otpWaitMs);
+    if (!got) throw ApplicationFailure.create({ type: 'OtpTimeout', message: describeResetFailure('OtpTimeout'), nonRetryable: true });
+    progress.status = 'running';
+    progress.waitingFor = undefined;
+    await publish();
+    return otpRefs.shift()!;
+  }
+
+  async function waitForCaptcha(vendor: string): Promise<void> {
+    const until = new Date(Date.now() + input.captchaWaitMs);
+    continueRequested = false;
+    await setStatus('captcha_required', { kind: 'captcha', since: new Date().toISOString(), until: until.toISOString(), vendor });
+    const got = await condition(() => continueRequested, input.captchaWaitMs);
+    if (!got) {
+      throw ApplicationFailure.create({ type: 'CaptchaRequired', message: describeResetFailure('CaptchaRequired'), nonRetryable: true });
+    }
+  }
+
+  /** Answers code prompts (TOTP from the vault, else the person's code) until the page moves on. */
+  async function answerCodePrompts(result: BrowserStepResult, step: StepName): Promise<BrowserStepResult> {
+    let current = result;
+    let attempts = 0;
+    while (current.next === 'otp_prompt') {
+      if (++attempts > MAX_OTP_ATTEMPTS) throw ApplicationFailure.create({ type: 'OtpRejected', message: describeResetFailure('OtpRejected'), nonRetryable: true });
+      const source = current.otpSource ?? 'unknown';
+      if (current.totpAvailable && attempts <= 2) {
+        await startStep(step, 'Entering the authenticator code from the vault…');
+        current = await browser((b) => b.enterOtp({ taskId: input.taskId, useTotp: true }));
+      } else {
+        const otpRef = await waitForOtp(source);
+        await startStep(step, 'Entering the code you gave…');
+        current = await browser((b) => b.enterOtp({ taskId: input.taskId, otpRef }));
+      }
+    }
+    return current;
+  }
+
+  function failIfError(result: BrowserStepResult): void {
+    if (result.next === 'error') {
+      throw ApplicationFailure.create({
+        type: result.failureType ?? 'SiteChanged',
+        message: result.message ?? describeResetFailure(result.failureType),
+        nonRetryable: true,
+      });
+    }
+  }
+
+  // ---- the reset ----
+  let result: ResetResult;
+  try {
+    result = await scope.run(async () => {
+      const begun = await db.beginReset({ taskId: input.taskId, workflowRunId: workflowInfo().runId });
+      progress.vaultEntryId = begun.vaultEntryId;
+      upsertSearchAttributes({ [sa.startedAt]: [startedAt] });
+
+      for (let attempt = 0; ; attempt++) {
+        // navigate
+        await startStep('navigate', `Opening the ${begun.serviceName} password reset page…`);
+        const snapshot = await mail.snapshotMailbox({ taskId: input.taskId });
+        let nav = await browser((b) => b.openResetPage({ taskId: input.taskId }));
+        failIfError(nav);
+        await endStep('navigate', 'completed');
+
+        // enter_email
+        await startStep('enter_email', 'Entering the account email…');
+        let entered = await browser((b) => b.submitAccountEmail({ taskId: input.taskId }));
+        while (entered.next === 'captcha') {
+          await waitForCaptcha(entered.captchaVendor ?? 'unknown');
+          await startStep('enter_email', 'Trying again after the CAPTCHA prompt…');
+          nav = await browser((b) => b.openResetPage({ taskId: input.taskId }));
+          failIfError(nav);
+          entered = await browser((b) => b.submitAccountEmail({ taskId: input.taskId }));
+        }
+        failIfError(entered);
+        await endStep('enter_email', 'completed');
+
+        // wait_for_email: a link, or a code to type into the page that asked for it
+        await startStep('wait_for_email', 'Waiting for the reset email…');
+        await setStatus('waiting_for_email', { kind: 'email', since: new Date().toISOString() });
+        const expect = entered.next === 'code_prompt' ? 'code' : 'either';
+        const found = await mail.waitForResetEmail({ taskId: input.taskId, snapshot, expect, timeoutMs: input.emailWaitMs });
+        progress.status = 'running';
+        await endStep('wait_for_email', 'completed', found.kind === 'code' ? 'Reset code received' : 'Reset email received');
+
+        // follow_link
+        await startStep('follow_link', found.kind === 'code' ? 'Entering the emailed code…' : 'Opening the reset link…');
+        let opened = await browser((b) =>
+          found.kind === 'code'
+            ? b.enterEmailCode({ taskId: input.taskId, secretId: found.secretId })
+            : b.openResetLink({ taskId: input.taskId, secretId: found.secretId, checkRedirect: found.needsRedirectCheck ?? false }),
+        );
+        opened = await answerCodePrompts(opened, 'follow_link');
+        if (opened.next === 'captcha') {
+          await waitForCaptcha(opened.captchaVendor ?? 'unknown');
+          throw ApplicationFailure.create({ type: 'CaptchaRequired', message: describeResetFailure('CaptchaRequired'), nonRetryable: true });
+        }
+        if (opened.next === 'link_expired' && attempt < MAX_RESTARTS) {
+          await endStep('follow_link', 'failed', 'The link had expired; requesting a new one');
+          continue;
+        }
+        failIfError(opened);
+        await endStep('follow_link', 'completed');
+
+        // set_password: stored as pending before submit; never a second password unless the first was rejected
+        await startStep('set_password', 'Setting a new generated password…');
+        const set = await CancellationScope.nonCancellable(() =>
+          browser((b) => b.setNewPassword({ taskId: input.taskId })),
+        );
+        if (set.outcome === 'restart' && attempt < MAX_RESTARTS) {
+          // The link was consumed but the old password still works: the change never happened.
+          await endStep('set_password', 'failed', 'The site did not take the change; starting over');
+          continue;
+        }
+        if (set.outcome === 'rejected' || set.outcome === 'restart') {
+          throw ApplicationFailure.create({ type: set.failureType ?? 'PasswordRejected', message: describeResetFailure(set.failureType ?? 'PasswordRejected'), nonRetryable: true });
+        }
+        await endStep('set_password', 'completed', set.outcome === 'accepted' ? 'The site accepted the new password' : 'Submitted; confirming with a sign-in');
+
+        // verify_login: proves the change and promotes `pending` if the site said nothing clear
+        await startStep('verify_login', 'Signing in with the new password…');
+        const verified = await CancellationScope.nonCancellable(() => browser((b) => b.verifyLogin({ taskId: input.taskId })));
+        if (verified.outcome === 'old_password_works' && set.outcome !== 'accepted' && attempt < MAX_RESTARTS) {
+          await endStep('verify_login', 'failed', 'The old password still works: the change never happened; starting over');
+          continue;
+        }
+        if (verified.outcome === 'unsupported') await endStep('verify_login', 'skipped', verified.detail);
+        else if (verified.outcome === 'verified') await endStep('verify_login', 'completed', 'Signed in with the new password');
+        else if (set.outcome === 'accepted') await endStep('verify_login', 'skipped', verified.detail ?? 'Sign-in could not be checked');
+        else {
+          throw ApplicationFailure.create({ type: 'NewPasswordUnverified', message: describeResetFailure('NewPasswordUnverified'), nonRetryable: true });
+        }
+        return { status: 'completed' as const, vaultEntryId: begun.vaultEntryId, passwordVersionId: set.versionId };
+      }
+    });
+  } catch (err) {
+    if (cancelRequested && isCancellation(err)) {
+      result = { status: 'cancelled', vaultEntryId: progress.vaultEntryId, failure: { type: 'Cancelled', message: cancelRequested } };
+    } else {
+      const failure = failureOf(err);
+      log.warn('reset failed', { taskId: input.taskId, type: failure.type });
+      result = { status: 'failed', vaultEntryId: progress.vaultEntryId, failure };
+      const running = progress.steps.find((s) => s.status === 'running');
+      if (running) {
+        running.status = 'failed';
+        running.durationMs = Date.now() - (stepStartedAt.get(running.name) ?? Date.now());
+      }
+    }
+  }
+
+  // ---- wrap up, whatever happened ----
+  await CancellationScope.nonCancellable(async () => {
+    if (browserQueue) {
+      await browserOn(browserQueue)
+        .closeBrowserSession({ taskId: input.taskId })
+        .catch(() => log.info('browser session already gone', { taskId: input.taskId }));
+    }
+    progress.status = result.status;
+    progress.waitingFor = undefined;
+    progress.failure = result.failure;
+    progress.seq++;
+    upsertSearchAttributes({ [sa.status]: [result.status], [sa.step]: progress.step ? [progress.step] : [] });
+    await db.finishReset({ progress: snapshot(progress), result });
+  });
+  await condition(allHandlersFinished);
+  return result;
+}
+
+function snapshot(p: ResetProgress): ResetProgress {
+  return { ...p, steps: p.steps.map((s) => ({ ...s })) };
+}
+
+/** A browser worker that stopped answering: its queue no longer starts or heartbeats our activities. */
+function workerLost(err: unknown): boolean {
+  if (!(err instanceof ActivityFailure)) return false;
+  const cause = err.cause;
+  if (cause instanceof TimeoutFailure) {
+    return cause.timeoutType === TimeoutType.SCHEDULE_TO_START || cause.timeoutType === TimeoutType.HEARTBEAT;
+  }
+  return cause instanceof ApplicationFailure && cause.type === 'SessionLost';
+}
+
+function failureOf(err: unknown): { type: string; message: string } {
+  let e: unknown = err;
+  while (e instanceof ActivityFailure && e.cause) e = e.cause;
+  if (e instanceof ApplicationFailure && e.type) return { type: e.type, message: describeResetFailure(e.type, e.message) };
+  if (e instanceof TimeoutFailure) return { type: 'SiteChanged', message: describeResetFailure('SiteChanged') };
+  return { type: 'Internal', message: 'The reset failed unexpectedly.' };
+}
