@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { ImapFlow } from 'imapflow';
+import { describe, expect, it } from 'vitest';
+import { findDovecotBinary, startDovecot } from '../../../sandbox/mail/dovecot.js';
+
+const processesOf = (configPath: string) =>
+  execFileSync('ps', ['-eo', 'pid,args']).toString().split('\n').filter((line) => line.includes(configPath));
+
+describe('sandbox Dovecot', { timeout: 30_000 }, () => {
+  it('finds the binary', () => {
+    expect(findDovecotBinary()).toMatch(/dovecot$/);
+  });
+
+  it('runs several instances side by side, users added while running, and leaves nothing behind', async () => {
+    const [a, b] = await Promise.all([startDovecot(), startDovecot()]);
+    expect(a.port).not.toBe(b.port);
+    await a.addUser('alice', 'pass:with colon é');
+    await b.addUser('alice', 'other');
+
+    const uid = await a.deliver('alice', 'From: x@example.test\r\nSubject: hi\r\n\r\nbody\r\n', { internalDate: new Date('2020-01-02T03:04:05Z') });
+    expect(uid).toBe(1);
+    const client = new ImapFlow({ host: a.host, port: a.port, secure: false, auth: { user: 'alice', pass: 'pass:with colon é' }, logger: false });
+    await client.connect();
+    await client.mailboxOpen('INBOX');
+    const [message] = await client.fetchAll('1:*', { uid: true, internalDate: true }, { uid: true });
+    await client.logout();
+    expect(message?.internalDate).toEqual(new Date('2020-01-02T03:04:05Z'));
+
+    const configA = `${a.baseDir}/dovecot.conf`;
+    expect(processesOf(configA).length).toBeGreaterThan(0);
+    await Promise.all([a.stop(), b.stop()]);
+    expect(existsSync(a.baseDir)).toBe(false);
+    expect(processesOf(configA)).toEqual([]);
+    expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain(`rekey-${a.port}/`);
+  });
+
+  it('keeps the mail of a given base dir across restart and stop', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const baseDir = await mkdtemp('/tmp/rekey-dc-test-');
+    try {
+      const first = await startDovecot({ baseDir });
+      await first.addUser('bob', 'pw');
+      await first.deliver('bob', 'Subject: one\r\n\r\n1\r\n');
+      await first.restart();
+      expect(await first.deliver('bob', 'Subject: two\r\n\r\n2\r\n')).toBe(2);
+      await first.stop();
+      expect(existsSync(`${baseDir}/run/master.pid`)).toBe(false);
+
+      const second = await startDovecot({ baseDir });
+      expect(await second.deliver('bob', 'Subject: three\r\n\r\n3\r\n')).toBe(3);
+      await second.stop();
+    } finally {
+      await rm(baseDir, { recursive: true, force: true });
+    }
+  });
+});
