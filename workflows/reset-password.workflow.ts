@@ -17,11 +17,10 @@ import {
   proxyActivities,
   setHandler,
   TimeoutFailure,
-  TimeoutType,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Duration } from '@temporalio/common';
+import { TimeoutType, type Duration } from '@temporalio/common';
 import type { BrowserActivities, BrowserStepResult } from '../activities/browser/browser-activities.js';
 import type { MailActivities } from '../activities/mail/mail-activities.js';
 import type { TaskActivities } from '../activities/tasks/task-activities.js';

@@ -1,0 +1,10 @@
+export { ASCII_PRINTABLE, DIGIT, LOWER, SAFE_SYMBOLS, SPECIAL, UPPER } from './char-set.js';
+export { checkPassword, type PolicyViolation } from './check-password.js';
+export { DEFAULT_PASSWORD_LENGTH, generatePassword, type GeneratePasswordOptions } from './generate-password.js';
+export { compilePattern, policyFromPattern } from './html-pattern.js';
+export { mergePolicies } from './merge-policies.js';
+export { PasswordRulesSyntaxError, parsePasswordRules } from './parse-password-rules.js';
+export { createDefaultPolicy, normalizePolicy, type PasswordPolicy } from './password-policy.js';
+export { PasswordPolicyUnsatisfiable, type UnsatisfiableReason } from './password-policy-unsatisfiable.js';
+export { policyFromPage, tightenPolicy, type PagePolicyHints } from './policy-from-page.js';
+export { policyFromText } from './policy-from-text.js';
