@@ -1,6 +1,7 @@
 // The worker process: Temporal workers for workflows and activities, one
 // Chromium, the database. `npm start` runs it; in production run as many as
 // you need (each holds up to REKEY_BROWSER_SESSIONS browser contexts).
+import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { createBrowserPool } from '../activities/browser/browser-pool.js';
 import { findChromium } from '../activities/browser/chromium-path.js';
@@ -26,7 +27,7 @@ const pool = createBrowserPool({ executablePath: findChromium(config.chromiumPat
 const connection = await NativeConnection.connect(connectionOptions(config, config.temporal.address));
 const workers = await createRekeyWorkers({
   connection,
-  workflowBundle: await loadWorkflowBundle({ log: (m) => logger.info(m) }),
+  workflowBundle: await loadWorkflowBundle({ cacheDir: path.join(config.dataDir, 'cache'), log: (m) => logger.info(m) }),
   deps: {
     config,
     db,

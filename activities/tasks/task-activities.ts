@@ -87,8 +87,9 @@ export function createTaskActivities({ db, vault, events }: TaskActivityDeps) {
         failureType: result.failure?.type ?? null,
         failureReason: result.failure?.message ?? null,
       });
-      // The link, codes and browser state have done their job.
+      // The link, codes and browser state have done their job; the account is free again.
       await db.taskSecret.deleteMany({ where: { taskId: task.id } });
+      await db.resetLock.deleteMany({ where: { taskId: task.id } });
       await db.otpToken.updateMany({ where: { taskId: task.id, usedAt: null }, data: { expiresAt: new Date() } });
       if (changed && events && result.status !== 'cancelled') {
         await events.emit({ userId: task.userId, taskId: task.id, type: result.status === 'completed' ? 'reset.completed' : 'reset.failed', progress });
