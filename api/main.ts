@@ -5,6 +5,7 @@ import path from 'node:path';
 import { exitWithParent } from '../lib/exit-with-parent.js';
 import { getConfig, projectRoot, resolveMasterKey } from '../lib/config.js';
 import { createKeyring } from '../lib/crypto.js';
+import { createRekeyCatalog } from '../lib/catalog-for-config.js';
 import { createDb } from '../lib/db/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createTemporalGateway } from '../lib/temporal/connection.js';
@@ -18,7 +19,7 @@ const version = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 
 const keyring = createKeyring(resolveMasterKey(config));
 const db = createDb(config.database.url);
 const temporal = createTemporalGateway({ config, address: config.temporal.address, keyring });
-const app = createApp({ config, db, logger, keyring, temporal, version });
+const app = createApp({ config, db, logger, keyring, temporal, version, catalog: createRekeyCatalog(config) });
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ port: info.port }, 'api listening');

@@ -278,11 +278,18 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
         if (state.kind !== 'new_password_form') {
           return { outcome: 'rejected', failureType: 'SiteChanged', screenshotId: await checkpoint(taskId, session, 'set_password') };
         }
-        let errorText: string | undefined;
+        const refusals: { errorText: string; password: string }[] = [];
         for (let attempt = 1; attempt <= maxPasswordAttempts; attempt++) {
           if (!pending) {
             const hints = await navigator.readPasswordHints(page);
-            const password = choosePasswordForPage({ hints, errorText, serviceRules: service.passwordRules });
+            let password: string;
+            try {
+              password = choosePasswordForPage({ hints, refusals, serviceRules: service.passwordRules });
+            } catch (err) {
+              // PasswordPolicyUnsatisfiable: the page's rules contradict each other.
+              deps.logger.warn({ taskId, reason: (err as Error).message }, 'no password satisfies the site policy');
+              return { outcome: 'rejected', failureType: 'PasswordRejected', screenshotId: await checkpoint(taskId, session, 'set_password') };
+            }
             const versionId = await vault.addPending(task.userId, task.vaultEntryId, taskId, password);
             pending = { versionId, password };
           }
@@ -294,7 +301,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
           if (state.kind === 'error' && state.reason === 'password_policy') {
             // Proven rejected: the site named a rule. Only now may another password be tried.
             await vault.markRejected(pending.versionId);
-            errorText = state.message;
+            refusals.push({ errorText: state.message, password: pending.password });
             pending = null;
             if ((await navigator.detectPageState(page)).kind === 'new_password_form') continue;
             return { outcome: 'rejected', failureType: 'PasswordRejected', screenshotId: await checkpoint(taskId, session, 'set_password') };
