@@ -8,6 +8,7 @@ import type { AppDeps } from './context.js';
 import { createApi } from './create-api.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { resolvePrincipal } from './middleware/auth.js';
+import { codecRoutes } from './routes/codec.js';
 import { mountRoutes } from './routes/index.js';
 
 export function createApp(deps: AppDeps) {
@@ -60,7 +61,10 @@ export function createApp(deps: AppDeps) {
 
   app.use('/api/*', resolvePrincipal());
   mountRoutes(app);
+  app.route('/', codecRoutes(deps.config.temporal.uiOrigin));
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API key (rk_…)' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: 'authjs.session-token' });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Rekey API', version: deps.version, description: 'Durable password resets.' },
