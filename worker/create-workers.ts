@@ -21,6 +21,7 @@ import type { BrowserPool } from '../activities/browser/browser-pool.js';
 import type { Navigator } from '../activities/browser/navigator/navigator.js';
 import { createMailActivities } from '../activities/mail/mail-activities.js';
 import { createTaskActivities, type ResetEventSink } from '../activities/tasks/task-activities.js';
+import { createWebhookActivities } from '../activities/webhooks/webhook-activities.js';
 
 export interface RekeyWorkerDeps {
   config: Config;
@@ -31,6 +32,7 @@ export interface RekeyWorkerDeps {
   navigator: Navigator;
   services: ServiceDirectory;
   events?: ResetEventSink;
+  phoneOtpLink?: (task: { id: string }, until: Date) => Promise<string>;
 }
 
 export interface RekeyWorkers {
@@ -60,7 +62,8 @@ export async function createRekeyWorkers(opts: {
   const screenshots = createScreenshotStore(db);
   const mailboxes = createMailboxStore({ db, keyring });
 
-  const taskActivities = createTaskActivities({ db, vault, events: deps.events });
+  const taskActivities = createTaskActivities({ db, vault, events: deps.events, logger: deps.logger, phoneOtpLink: deps.phoneOtpLink });
+  const webhookActivities = createWebhookActivities({ db, keyring, allowPrivateTargets: config.allowPrivateTargets });
   const mailActivities = createMailActivities({ db, mailboxes, secrets, services: deps.services, logger: deps.logger });
   const browserActivities = createBrowserActivities({
     db,
@@ -82,7 +85,7 @@ export async function createRekeyWorkers(opts: {
     taskQueue,
     workflowBundle: opts.workflowBundle,
     dataConverter,
-    activities: { ...taskActivities, ...mailActivities, claimBrowserWorker: browserActivities.claimBrowserWorker },
+    activities: { ...taskActivities, ...mailActivities, ...webhookActivities, claimBrowserWorker: browserActivities.claimBrowserWorker },
     shutdownGraceTime,
     maxConcurrentActivityTaskExecutions: 100,
   });

@@ -13,7 +13,8 @@ import { createKeyring } from '../lib/crypto.js';
 import { createDb } from '../lib/db/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createServiceDirectory } from '../lib/service-directory.js';
-import { connectionOptions } from '../lib/temporal/connection.js';
+import { connectionOptions, createTemporalGateway } from '../lib/temporal/connection.js';
+import { createWebhookEventSink } from '../lib/webhooks/event-sink.js';
 import { loadWorkflowBundle } from './bundle.js';
 import { createRekeyWorkers } from './create-workers.js';
 
@@ -36,6 +37,7 @@ const workers = await createRekeyWorkers({
     pool,
     navigator: createNavigator({ logger }),
     services: createServiceDirectory(createRekeyCatalog(config)),
+    events: createWebhookEventSink({ db, keyring, config, logger, temporal: createTemporalGateway({ config, address: config.temporal.address, keyring }) }),
   },
 });
 

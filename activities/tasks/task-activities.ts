@@ -2,12 +2,14 @@
 // API can answer without a running worker, and events go out to webhooks.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../../lib/db/index.js';
+import type { Logger } from '../../lib/logger.js';
 import type { VaultStore } from '../../lib/vault/vault-store.js';
 import type { ResetProgress, ResetResult } from '../../workflows/reset-password.messages.js';
 
 /** Where reset events go (webhooks, notifications). Optional so tests can leave it out. */
 export interface ResetEventSink {
-  emit(event: { userId: string; taskId: string; type: ResetEventType; progress: ResetProgress }): Promise<void>;
+  /** Must be idempotent per (task, type, progress.seq): a retried activity emits again. */
+  emit(event: { userId: string; taskId: string; type: ResetEventType; progress: ResetProgress; otpUrl?: string }): Promise<void>;
 }
 export type ResetEventType = 'reset.completed' | 'reset.failed' | 'reset.needs_otp' | 'reset.captcha_required';
 
@@ -15,9 +17,25 @@ export interface TaskActivityDeps {
   db: Db;
   vault: VaultStore;
   events?: ResetEventSink;
+  logger?: Logger;
+  /** The phone link for a code prompt (created on demand), carried by the `reset.needs_otp` event. */
+  phoneOtpLink?: (task: { id: string }, until: Date) => Promise<string>;
 }
 
-export function createTaskActivities({ db, vault, events }: TaskActivityDeps) {
+export function createTaskActivities({ db, vault, events, logger, phoneOtpLink }: TaskActivityDeps) {
+  /**
+   * Webhooks tell people about a reset; they must not fail it. A sink that
+   * cannot queue is logged, and the reset goes on.
+   */
+  async function emitSafely(event: Parameters<ResetEventSink['emit']>[0]) {
+    if (!events) return;
+    try {
+      await events.emit(event);
+    } catch (err) {
+      logger?.warn({ taskId: event.taskId, type: event.type, err: (err as Error).message }, 'could not queue reset event');
+    }
+  }
+
   async function loadTask(taskId: string) {
     const task = await db.task.findUnique({ where: { id: taskId } });
     if (!task) throw ApplicationFailure.nonRetryable(`task ${taskId} does not exist`, 'TaskMissing');
@@ -73,16 +91,23 @@ export function createTaskActivities({ db, vault, events }: TaskActivityDeps) {
 
     async recordProgress({ progress }: { progress: ResetProgress }) {
       const task = await loadTask(progress.taskId);
-      const changed = await writeProgress(progress);
-      if (changed && events && progress.waitingFor && progress.waitingFor.kind !== 'email' && task.waitingFor !== progress.waitingFor.kind) {
-        const type = progress.waitingFor.kind === 'otp' ? 'reset.needs_otp' : 'reset.captcha_required';
-        await events.emit({ userId: task.userId, taskId: task.id, type, progress });
+      await writeProgress(progress);
+      // The workflow publishes a code or CAPTCHA wait once, as it begins. A retry of this
+      // activity (task.seq already equal) emits again; the sink dedupes by seq.
+      const wait = progress.waitingFor;
+      if (wait && wait.kind !== 'email' && task.seq <= progress.seq) {
+        if (wait.kind === 'otp') {
+          const otpUrl = phoneOtpLink ? await phoneOtpLink(task, new Date(wait.until)) : undefined;
+          await emitSafely({ userId: task.userId, taskId: task.id, type: 'reset.needs_otp', progress, otpUrl });
+        } else {
+          await emitSafely({ userId: task.userId, taskId: task.id, type: 'reset.captcha_required', progress });
+        }
       }
     },
 
     async finishReset({ progress, result }: { progress: ResetProgress; result: ResetResult }) {
       const task = await loadTask(progress.taskId);
-      const changed = await writeProgress(progress, {
+      await writeProgress(progress, {
         completedAt: new Date(),
         failureType: result.failure?.type ?? null,
         failureReason: result.failure?.message ?? null,
@@ -91,8 +116,8 @@ export function createTaskActivities({ db, vault, events }: TaskActivityDeps) {
       await db.taskSecret.deleteMany({ where: { taskId: task.id } });
       await db.resetLock.deleteMany({ where: { taskId: task.id } });
       await db.otpToken.updateMany({ where: { taskId: task.id, usedAt: null }, data: { expiresAt: new Date() } });
-      if (changed && events && result.status !== 'cancelled') {
-        await events.emit({ userId: task.userId, taskId: task.id, type: result.status === 'completed' ? 'reset.completed' : 'reset.failed', progress });
+      if (task.seq <= progress.seq && result.status !== 'cancelled') {
+        await emitSafely({ userId: task.userId, taskId: task.id, type: result.status === 'completed' ? 'reset.completed' : 'reset.failed', progress });
       }
     },
   };
