@@ -205,16 +205,28 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
       if (!secret || secret.kind !== 'reset_link') throw ApplicationFailure.nonRetryable('reset link missing', 'ResetLinkNotFound');
       return withHeartbeat(async () => {
         const { session } = await sessionFor(taskId);
-        // A click-tracking link may redirect; only the service's hosts may be the destination.
-        session.restrictTo(checkRedirect ? null : service.domains);
+        // Every hop of the link, redirects included, must stay on the service's hosts
+        // (a click-tracking link may start elsewhere: its first hop is let through).
+        const page = session.page;
+        const refusedPage = page
+          .waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() && f.url().startsWith('chrome-error:'), timeout: 5_000 })
+          .catch(() => undefined);
+        const linkHost = new URL(secret.value).hostname;
+        session.restrictTo(checkRedirect ? [...service.domains, linkHost] : service.domains);
+        let refused = false;
         try {
-          await session.page.goto(secret.value, { waitUntil: 'domcontentloaded' });
+          await page.goto(secret.value, { waitUntil: 'domcontentloaded' });
+        } catch (err) {
+          if (!/ERR_BLOCKED_BY_CLIENT/.test((err as Error).message)) throw err;
+          refused = true;
+          await refusedPage; // Chromium's error page commits just after goto rejects
         } finally {
           session.restrictTo(null);
         }
-        const finalHost = new URL(session.page.url()).hostname;
-        if (!hostBelongsTo(finalHost, service.domains)) {
-          await session.page.goto('about:blank');
+        const finalHost = refused ? '' : new URL(page.url()).hostname;
+        if (refused || !hostBelongsTo(finalHost, service.domains)) {
+          deps.logger.warn({ taskId, blocked: session.blockedRequests.slice(-3) }, 'reset link led outside the service');
+          await page.goto('about:blank').catch(() => undefined);
           return { next: 'error', failureType: 'LinkHostMismatch' };
         }
         const state = await navigator.detectPageState(session.page);
