@@ -15,6 +15,7 @@ import { createLogger } from '../lib/logger.js';
 import { createServiceDirectory } from '../lib/service-directory.js';
 import { connectionOptions, createTemporalGateway } from '../lib/temporal/connection.js';
 import { createWebhookEventSink } from '../lib/webhooks/event-sink.js';
+import { installTemporalRuntimeLogger } from '../lib/temporal/runtime-logger.js';
 import { loadWorkflowBundle } from './bundle.js';
 import { createRekeyWorkers } from './create-workers.js';
 
@@ -22,6 +23,7 @@ const config = getConfig();
 const logger = createLogger({ level: config.logLevel, name: 'worker' });
 if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is not set (npm start sets it for the local dev server)');
 
+installTemporalRuntimeLogger(logger);
 const keyring = createKeyring(resolveMasterKey(config));
 const db = createDb(config.database.url);
 const pool = createBrowserPool({ executablePath: findChromium(config.chromiumPath), allowPrivateTargets: config.allowPrivateTargets, logger });

@@ -1,0 +1,2 @@
+import { resetEverySite } from './reset-sites.shared.js';
+resetEverySite('sqlite');

@@ -1,0 +1,142 @@
+// `npm start` as a person runs it: the whole stack comes up (health 200),
+// Ctrl-C (SIGINT to the process group) leaves no process behind, and a second
+// start keeps the data — database rows and Temporal workflows.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { createDb } from '../../lib/db/index.js';
+import { projectRoot } from '../../lib/config.js';
+import { freePort } from '../../lib/free-port.js';
+
+function descendants(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const found: number[] = [];
+  const walk = (pid: number) => {
+    for (const [child, parent] of parents) if (parent === pid) found.push(child), walk(child);
+  };
+  walk(root);
+  return found;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+describe('npm start', () => {
+  const dataDir = path.join(inject('workDir'), 'start-stop');
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    if (child?.pid && alive(child.pid)) process.kill(-child.pid, 'SIGKILL');
+  });
+
+  async function start(ports: { app: number; grpc: number; ui: number; web: number; imap: number }) {
+    const settings = parse(readFileSync(path.join(projectRoot, 'temporal-dev.yaml'), 'utf8'));
+    settings.server.port = ports.grpc;
+    settings.server.uiPort = ports.ui;
+    settings.server.dbFile = path.join(dataDir, 'temporal.db');
+    const yamlFile = path.join(inject('workDir'), 'start-stop-temporal.yaml');
+    writeFileSync(yamlFile, stringify(settings));
+    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'scripts', 'start.ts')], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        REKEY_DATA_DIR: dataDir,
+        PORT: String(ports.app),
+        TEMPORAL_DEV_CONFIG: yamlFile,
+        TEMPORAL_CLI: inject('temporalCliPath'),
+        REKEY_SANDBOX_PORT: String(ports.web),
+        REKEY_SANDBOX_IMAP_PORT: String(ports.imap),
+        TEMPORAL_ADDRESS: '',
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+      },
+      detached: true, // its own process group, like a terminal's foreground job
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    proc.stdout!.on('data', (d) => (out += d));
+    proc.stderr!.on('data', (d) => (out += d));
+    const t0 = Date.now();
+    for (;;) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${ports.app}/api/health`);
+        if (res.status === 200) break;
+      } catch {
+        /* not yet */
+      }
+      if (proc.exitCode !== null) throw new Error(`npm start exited early:\n${out}`);
+      if (Date.now() - t0 > 120_000) throw new Error(`no health 200 after 120 s:\n${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // The worker announces itself after the API: wait for it too.
+    while (!descendants(proc.pid!).some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker/main.ts'))) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { proc, startedInMs: Date.now() - t0, output: () => out };
+  }
+
+  async function ctrlC(proc: ChildProcess) {
+    const tree = [proc.pid!, ...descendants(proc.pid!)];
+    expect(tree.length).toBeGreaterThan(5); // supervisor, temporal, sandbox, dovecot, worker, api…
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    process.kill(-proc.pid!, 'SIGINT');
+    expect(await exited).toBe(0);
+    await expect.poll(() => tree.filter(alive), { timeout: 20_000, interval: 200 }).toEqual([]);
+  }
+
+  it('starts, stops cleanly on Ctrl-C, and a second start keeps workflows and rows', async () => {
+    const ports = { app: await freePort(), grpc: await freePort(), ui: await freePort(), web: await freePort(), imap: await freePort() };
+    const first = await start(ports);
+    child = first.proc;
+    expect(existsSync(path.join(dataDir, 'master.key'))).toBe(true);
+
+    // Leave a row and a finished workflow behind.
+    const db = createDb(`file:${path.join(dataDir, 'rekey.db')}`);
+    const user = await db.user.create({ data: { email: `kept-${Date.now()}@example.com` } });
+    await db.$disconnect();
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.grpc}` });
+    const client = new Client({ connection, namespace: 'rekey' });
+    const workflowId = `kept-${Date.now()}`;
+    // A reset for a task that does not exist fails at once: a closed workflow with history.
+    const handle = await client.workflow.start('resetPasswordWorkflow', {
+      workflowId,
+      taskQueue: 'rekey-resets',
+      args: [{ taskId: 'missing', userId: 'missing', serviceId: 'none', emailWaitMs: 1000, otpWaitMs: 1000, captchaWaitMs: 1000 }],
+    });
+    await handle.result().catch(() => undefined);
+    await connection.close();
+
+    await ctrlC(first.proc);
+
+    const second = await start(ports);
+    child = second.proc;
+    console.log(`warm start: health 200 after ${(second.startedInMs / 1000).toFixed(1)} s`);
+    const db2 = createDb(`file:${path.join(dataDir, 'rekey.db')}`);
+    expect(await db2.user.findUnique({ where: { id: user.id } })).not.toBeNull();
+    await db2.$disconnect();
+    const connection2 = await Connection.connect({ address: `127.0.0.1:${ports.grpc}` });
+    const described = await new Client({ connection: connection2, namespace: 'rekey' }).workflow.getHandle(workflowId).describe();
+    expect(described.status.name).not.toBe('RUNNING');
+    await connection2.close();
+
+    await ctrlC(second.proc);
+  }, 300_000);
+});
