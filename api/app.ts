@@ -63,8 +63,6 @@ export function createApp(deps: AppDeps) {
   mountRoutes(app);
   app.route('/', codecRoutes(deps.config.temporal.uiOrigin));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'An API key (rk_…)' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: 'authjs.session-token' });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Rekey API', version: deps.version, description: 'Durable password resets.' },

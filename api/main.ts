@@ -9,6 +9,7 @@ import { createRekeyCatalog } from '../lib/catalog-for-config.js';
 import { createDb } from '../lib/db/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createTemporalGateway } from '../lib/temporal/connection.js';
+import { backgroundJobsSettled } from '../lib/accounts/run-in-background.js';
 import { createApp } from './app.js';
 
 const config = getConfig();
@@ -31,6 +32,7 @@ function stop(signal: string) {
   stopping = true;
   logger.info({ signal }, 'api stopping');
   server.close(async () => {
+    await backgroundJobsSettled(); // account emails still being sent
     await temporal.close();
     await db.$disconnect();
     process.exit(0);

@@ -72,6 +72,19 @@ const envSchema = z.object({
   REKEY_OTP_WAIT: duration.default(10 * 60_000),
   REKEY_CAPTCHA_WAIT: duration.default(15 * 60_000),
   REKEY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  // Behind a reverse proxy: how many proxies append to X-Forwarded-For (true = 1).
+  // Unset/false: the client address is the socket's and X-Forwarded-For is ignored.
+  REKEY_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|on|off|yes|no|\d{1,2})$/, 'must be true, false or a number of proxy hops')
+    .transform((v) => (/^\d+$/.test(v) ? Number(v) : ['true', 'on', 'yes'].includes(v) ? 1 : 0))
+    .optional(),
+  // Argon2id cost for account passwords. The defaults are strong (64 MiB, 3
+  // passes); outside NODE_ENV=test anything below OWASP's minimum (19 MiB, 2
+  // passes) is refused at start. Tests default to a cheap cost.
+  REKEY_ARGON2_MEMORY_KIB: z.coerce.number().int().min(8).max(4_194_304).optional(),
+  REKEY_ARGON2_TIME_COST: z.coerce.number().int().min(1).max(20).optional(),
+  REKEY_ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).optional(),
   REKEY_SUPERVISED: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -120,6 +133,13 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     sandboxPorts: { web: env.REKEY_SANDBOX_PORT, imap: env.REKEY_SANDBOX_IMAP_PORT },
     waits: { emailMs: env.REKEY_EMAIL_WAIT, otpMs: env.REKEY_OTP_WAIT, captchaMs: env.REKEY_CAPTCHA_WAIT },
     retentionDays: env.REKEY_RETENTION_DAYS,
+    /** Proxy hops whose X-Forwarded-For entries are trusted; 0 = use the socket address. */
+    trustProxyHops: env.REKEY_TRUST_PROXY ?? 0,
+    passwordHashing: {
+      memoryCost: env.REKEY_ARGON2_MEMORY_KIB ?? (env.NODE_ENV === 'test' ? 1_024 : 65_536),
+      timeCost: env.REKEY_ARGON2_TIME_COST ?? (env.NODE_ENV === 'test' ? 1 : 3),
+      parallelism: env.REKEY_ARGON2_PARALLELISM ?? 1,
+    },
     logLevel: env.LOG_LEVEL,
     /** Started by scripts/start.ts: exit if that parent goes away. */
     supervised: env.REKEY_SUPERVISED ?? false,
@@ -137,6 +157,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = buildConfig(parsed.data);
+  const { memoryCost, timeCost } = config.passwordHashing;
+  if (config.env !== 'test' && (memoryCost < 19_456 || timeCost < 2)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REKEY_ARGON2_MEMORY_KIB / REKEY_ARGON2_TIME_COST: below the safe minimum (19456 KiB and 2 passes); lower costs are for tests only',
+    );
+  }
   if (config.production && !config.masterKeySource) {
     throw new ConfigError(
       'Invalid configuration:\n  REKEY_MASTER_KEY: required in production (32 random bytes, base64 — e.g. `openssl rand -base64 32`)',

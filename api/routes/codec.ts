@@ -61,7 +61,7 @@ const route = (path: '/codec/decode' | '/codec/encode', summary: string) =>
     path,
     tags: ['Operations'],
     summary,
-    security: [{ bearerAuth: [] }],
+    security: [{ apiKey: [] }], // a staff user's key
     request: { body: { content: { 'application/json': { schema: WirePayloads } }, required: true } },
     responses: {
       200: { description: 'The payloads', content: { 'application/json': { schema: WirePayloads } } },
