@@ -1,7 +1,9 @@
 import type { SiteDefinition } from '../types.js';
+import { beacon } from './beacon.js';
 import { brightcart } from './brightcart.js';
 import { framehaus } from './framehaus.js';
 import { keystone } from './keystone.js';
+import { larkspur } from './larkspur.js';
 import { ledgerly } from './ledgerly.js';
 import { maisonlune } from './maisonlune.js';
 import { nimbus } from './nimbus.js';
@@ -26,4 +28,7 @@ export const siteDefinitions: SiteDefinition[] = [
   maisonlune,
   tidepool,
   ticketly,
+  // Sign-in discovery demos: every sign-in method on a real page.
+  larkspur,
+  beacon,
 ];
