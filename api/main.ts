@@ -10,6 +10,7 @@ import { createDb } from '../lib/db/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createTemporalGateway } from '../lib/temporal/connection.js';
 import { backgroundJobsSettled } from '../lib/accounts/run-in-background.js';
+import { closeDiscoveryBrowsers } from '../lib/discovery/discovery-browser.js';
 import { createApp } from './app.js';
 
 const config = getConfig();
@@ -33,6 +34,7 @@ function stop(signal: string) {
   logger.info({ signal }, 'api stopping');
   server.close(async () => {
     await backgroundJobsSettled(); // account emails still being sent
+    await closeDiscoveryBrowsers();
     await temporal.close();
     await db.$disconnect();
     process.exit(0);

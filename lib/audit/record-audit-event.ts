@@ -30,6 +30,7 @@ export const auditActions = [
   'account.deleted',
   'staff.created',
   'staff.promoted',
+  'vault.password_revealed',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

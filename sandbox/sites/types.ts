@@ -15,7 +15,9 @@ export type SiteKind =
   | 'shadow-dom'
   | 'localized'
   | 'well-known-only'
-  | 'captcha';
+  | 'captcha'
+  | 'social-sign-in'
+  | 'passwordless';
 
 export type OtpKind = 'none' | 'totp' | 'manual' | 'email_code';
 

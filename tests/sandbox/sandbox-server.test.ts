@@ -52,11 +52,11 @@ async function nimbusReset(target: Sandbox, link: string, password: string): Pro
 }
 
 describe('sandbox server', () => {
-  test('serves the 12 sites, each with its own name, language and kind', () => {
-    expect(sandbox.sites).toHaveLength(12);
-    expect(new Set(sandbox.sites.map((s) => s.name)).size).toBe(12);
-    expect(new Set(sandbox.sites.map((s) => s.kind)).size).toBe(12);
-    expect(sandbox.sites.map((s) => s.otp).sort()).toEqual(['email_code', 'manual', 'none', 'none', 'none', 'none', 'none', 'none', 'none', 'none', 'none', 'totp']);
+  test('serves the 14 sites, each with its own name, language and kind', () => {
+    expect(sandbox.sites).toHaveLength(14);
+    expect(new Set(sandbox.sites.map((s) => s.name)).size).toBe(14);
+    expect(new Set(sandbox.sites.map((s) => s.kind)).size).toBe(14);
+    expect(sandbox.sites.map((s) => s.otp).sort()).toEqual(['email_code', 'manual', ...Array(11).fill('none'), 'totp']);
     expect(sandbox.sites.filter((s) => s.captcha).map((s) => s.slug)).toEqual(['ticketly']);
     expect(sandbox.site('maisonlune').language).toBe('fr-FR');
     expect(sandbox.site('tidepool').resetUrl).toBeUndefined();

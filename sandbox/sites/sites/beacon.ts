@@ -52,7 +52,7 @@ export const beacon: SiteDefinition = {
   slug: 'beacon',
   name: 'Beacon',
   description: 'Team chat that signs people in with an emailed link or company SSO, with a password as the fallback.',
-  kind: 'plain-form',
+  kind: 'passwordless',
   language: 'en',
   loginPath: '/signin/password',
   resetPath: '/password/forgot',

@@ -80,7 +80,7 @@ export const larkspur: SiteDefinition = {
   slug: 'larkspur',
   name: 'Larkspur',
   description: 'A design tool whose sign-in page offers Google, Apple, Microsoft, GitHub, passkeys and email with password.',
-  kind: 'plain-form',
+  kind: 'social-sign-in',
   language: 'en',
   loginPath: '/login',
   resetPath: '/forgot-password',
