@@ -8,13 +8,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { inject } from 'vitest';
 import { createBrowserPool } from '../../activities/browser/browser-pool.js';
 import { findChromium } from '../../activities/browser/chromium-path.js';
 import { createNavigator } from '../../activities/browser/navigator/index.js';
 import { createCatalog } from '../../catalog/index.js';
 import { sandboxServices } from '../../lib/catalog-for-config.js';
-import { decodeMasterKey, projectRoot, type Config } from '../../lib/config.js';
+import { decodeMasterKey, loadConfig, projectRoot, type Config } from '../../lib/config.js';
 import { createKeyring } from '../../lib/crypto.js';
 import { createLogger } from '../../lib/logger.js';
 import { installTemporalRuntimeLogger } from '../../lib/temporal/runtime-logger.js';
@@ -28,11 +27,10 @@ import type { SandboxInfo } from '../../sandbox/sandbox-info.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sites/index.js';
 import { createRekeyWorkers, type RekeyWorkers } from '../../worker/create-workers.js';
 import type { ResetPasswordInput, ResetResult } from '../../workflows/reset-password.messages.js';
-import { testConfig } from './test-config.js';
 import { freePort } from '../../lib/free-port.js';
 import { loadDevSettings } from '../../lib/temporal/dev-settings.js';
 import { startTemporalDevServer, type DevServer } from '../../lib/temporal/dev-server.js';
-import { createTestDb, type DbKind, type TestDb } from './test-db.js';
+import type { DbKind, TestDb } from './test-db.js';
 
 export interface Person {
   userId: string;
@@ -49,13 +47,43 @@ export interface HarnessOptions {
   ownTemporal?: boolean;
 }
 
-export async function startResetHarness(opts: HarnessOptions = {}) {
-  const testDb: TestDb = await createTestDb(opts.dbKind ?? 'sqlite');
+/** Where the harness runs: a vitest run (global setup) or a bench script of its own. */
+export interface HarnessRuntime {
+  temporalAddress: string;
+  temporalNamespace: string;
+  temporalCliPath: string;
+  workDir: string;
+  workflowBundlePath: string;
+  createDb(kind: DbKind): Promise<TestDb>;
+}
+
+/** The runtime of a vitest run, loaded lazily so scripts can import this file. */
+async function vitestRuntime(): Promise<HarnessRuntime> {
+  const { inject } = await import('vitest');
+  const { createTestDb } = await import('./test-db.js');
+  return {
+    temporalAddress: inject('temporalAddress'),
+    temporalNamespace: inject('temporalNamespace'),
+    temporalCliPath: inject('temporalCliPath'),
+    workDir: inject('workDir'),
+    workflowBundlePath: inject('workflowBundlePath'),
+    createDb: createTestDb,
+  };
+}
+
+export async function startResetHarness(opts: HarnessOptions = {}, runtimeArg?: HarnessRuntime) {
+  const runtime = runtimeArg ?? (await vitestRuntime());
+  const inject = <K extends keyof Omit<HarnessRuntime, 'createDb'>>(key: K): HarnessRuntime[K] => runtime[key];
+  const testDb: TestDb = await runtime.createDb(opts.dbKind ?? 'sqlite');
   const dovecot: DovecotServer = await startDovecot();
   // Site mail goes through a gate a test can close, to act while a reset waits for it.
-  const mails: { to: string; raw: string }[] = [];
+  const mails: { to: string; raw: string; deliveredAt?: number }[] = [];
   let held: { to: string; raw: string }[] | null = null;
-  const deliverNow = (to: string, raw: string) => dovecot.deliver(to, raw).then(() => undefined, () => undefined); // unknown recipients bounce
+  const deliverNow = async (to: string, raw: string) => {
+    const ok = await dovecot.deliver(to, raw).then(() => true, () => false); // unknown recipients bounce
+    const entry = mails.findLast((m) => m.raw === raw);
+    if (ok && entry) entry.deliveredAt = Date.now();
+  };
   const sandbox: Sandbox = await startSandbox({
     deliver: async (to, raw) => {
       mails.push({ to, raw });
@@ -84,7 +112,16 @@ export async function startResetHarness(opts: HarnessOptions = {}) {
     REKEY_SANDBOX: 'on',
     ...opts.env,
   };
-  const config: Config = testConfig({ TEMPORAL_ADDRESS: temporalAddress, ...env });
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    REKEY_MASTER_KEY: randomBytes(32).toString('base64'),
+    APP_ORIGIN: 'http://localhost:3000',
+    LOG_LEVEL: 'silent',
+    REKEY_ALLOW_PRIVATE_TARGETS: 'true',
+    ...env,
+  });
   // What the sandbox process would publish: the worker's catalog reads it.
   const info: SandboxInfo = { webPort: sandbox.port, imap: { host: dovecot.host, port: dovecot.port }, provisionUrl: '', controlUrl: sandbox.controlUrl, sites: sandbox.sites };
   mkdirSync(path.join(dataDir, 'run'), { recursive: true });
