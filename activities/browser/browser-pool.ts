@@ -23,6 +23,10 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-quic', // QUIC would not go through the egress proxy
   '--force-webrtc-ip-handling-policy=disable_non_proxied_udp', // nor would WebRTC's UDP
+  // Chromium's own calls home on password forms (autofill crowdsourcing) and pages
+  // (translation, optimisation hints): nothing of a reset may leave for a third party.
+  '--disable-features=AutofillServerCommunication,Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions',
+  '--password-store=basic',
 ];
 
 export const VIEWPORT = { width: 1280, height: 900 } as const;

@@ -13,6 +13,8 @@ export function installTemporalRuntimeLogger(logger: Logger, level: LogLevel = '
   Runtime.install({
     logger: new DefaultLogger(level, ({ level: l, message, meta }) => {
       const fields = { ...(meta ?? {}) };
+      // A browser-only worker has no workflows by design.
+      if (message.startsWith('No workflows registered')) return;
       if (l === 'ERROR') sdk.error(fields, message);
       else if (l === 'WARN') sdk.warn(fields, message);
       else sdk.info(fields, message);
