@@ -22,6 +22,7 @@ import type { Navigator } from '../activities/browser/navigator/navigator.js';
 import { createMailActivities } from '../activities/mail/mail-activities.js';
 import { createTaskActivities, type ResetEventSink } from '../activities/tasks/task-activities.js';
 import { createWebhookActivities } from '../activities/webhooks/webhook-activities.js';
+import { ensurePhoneOtpLink, type PhoneOtpDeps } from '../lib/tasks/phone-otp-link.js';
 
 export interface RekeyWorkerDeps {
   config: Config;
@@ -62,7 +63,7 @@ export async function createRekeyWorkers(opts: {
   const screenshots = createScreenshotStore(db);
   const mailboxes = createMailboxStore({ db, keyring });
 
-  const taskActivities = createTaskActivities({ db, vault, events: deps.events, logger: deps.logger, phoneOtpLink: deps.phoneOtpLink });
+  const taskActivities = createTaskActivities({ db, vault, events: deps.events, logger: deps.logger, phoneOtpLink: deps.phoneOtpLink ?? phoneOtpLinkFor({ db, keyring, config }) });
   const webhookActivities = createWebhookActivities({ db, keyring, allowPrivateTargets: config.allowPrivateTargets });
   const mailActivities = createMailActivities({ db, mailboxes, secrets, services: deps.services, logger: deps.logger });
   const browserActivities = createBrowserActivities({
@@ -111,4 +112,9 @@ export async function createRekeyWorkers(opts: {
       await running;
     },
   };
+}
+
+/** The `reset.needs_otp` event carries the same phone link the task stream shows. */
+function phoneOtpLinkFor(deps: PhoneOtpDeps) {
+  return async (task: { id: string }, until: Date) => (await ensurePhoneOtpLink(deps, { taskId: task.id, until })).url;
 }

@@ -101,36 +101,40 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
   });
 
   // ---- progress bookkeeping ----
+  // The database mirror is written by an activity at every change. The reset does not
+  // wait for it: writes carry `seq` and a stale one is dropped, so order is kept; all
+  // of them are settled before the final state is written.
   const stepStartedAt = new Map<StepName, number>();
-  const publish = async () => {
+  const publishing: Promise<void>[] = [];
+  const publish = () => {
     progress.seq++;
     upsertSearchAttributes({
       [sa.status]: [progress.status],
       [sa.step]: progress.step ? [progress.step] : [],
     });
-    await CancellationScope.nonCancellable(() => db.recordProgress({ progress: snapshot(progress) }));
+    publishing.push(CancellationScope.nonCancellable(() => db.recordProgress({ progress: snapshot(progress) })));
   };
-  const setStatus = async (status: TaskStatus, waitingFor?: WaitingFor) => {
+  const setStatus = (status: TaskStatus, waitingFor?: WaitingFor) => {
     progress.status = status;
     progress.waitingFor = waitingFor;
-    await publish();
+    publish();
   };
-  const startStep = async (name: StepName, detail?: string) => {
+  const startStep = (name: StepName, detail?: string) => {
     const step = progress.steps.find((s) => s.name === name)!;
     stepStartedAt.set(name, Date.now());
     Object.assign(step, { status: 'running', startedAt: new Date().toISOString(), detail, durationMs: undefined });
     progress.step = name;
     progress.status = 'running';
     progress.waitingFor = undefined;
-    await publish();
+    publish();
   };
-  const endStep = async (name: StepName, status: 'completed' | 'failed' | 'skipped', detail?: string) => {
+  const endStep = (name: StepName, status: 'completed' | 'failed' | 'skipped', detail?: string) => {
     const step = progress.steps.find((s) => s.name === name)!;
     const began = stepStartedAt.get(name);
     step.status = status;
     step.durationMs = began === undefined ? 0 : Date.now() - began;
     if (detail) step.detail = detail;
-    await publish();
+    publish();
   };
   const noteScreenshot = (r: { screenshotId?: string }) => {
     if (r.screenshotId) progress.screenshotId = r.screenshotId;
@@ -162,21 +166,21 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
   // ---- waits for the person ----
   async function waitForOtp(source: 'totp' | 'sms' | 'email' | 'unknown'): Promise<string> {
     const until = new Date(Date.now() + input.otpWaitMs);
-    await setStatus('waiting_for_otp', {
+    setStatus('waiting_for_otp', {
       kind: 'otp', since: new Date().toISOString(), until: until.toISOString(), source, attemptsLeft: otpAttemptsLeft,
     });
     const got = await condition(() => otpRefs.length > 0, input.otpWaitMs);
     if (!got) throw ApplicationFailure.create({ type: 'OtpTimeout', message: describeResetFailure('OtpTimeout'), nonRetryable: true });
     progress.status = 'running';
     progress.waitingFor = undefined;
-    await publish();
+    publish();
     return otpRefs.shift()!;
   }
 
   async function waitForCaptcha(vendor: string): Promise<void> {
     const until = new Date(Date.now() + input.captchaWaitMs);
     continueRequested = false;
-    await setStatus('captcha_required', { kind: 'captcha', since: new Date().toISOString(), until: until.toISOString(), vendor });
+    setStatus('captcha_required', { kind: 'captcha', since: new Date().toISOString(), until: until.toISOString(), vendor });
     const got = await condition(() => continueRequested, input.captchaWaitMs);
     if (!got) {
       throw ApplicationFailure.create({ type: 'CaptchaRequired', message: describeResetFailure('CaptchaRequired'), nonRetryable: true });
@@ -191,11 +195,11 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
       if (++attempts > MAX_OTP_ATTEMPTS) throw ApplicationFailure.create({ type: 'OtpRejected', message: describeResetFailure('OtpRejected'), nonRetryable: true });
       const source = current.otpSource ?? 'unknown';
       if (current.totpAvailable && attempts <= 2) {
-        await startStep(step, 'Entering the authenticator code from the vault…');
+        startStep(step, 'Entering the authenticator code from the vault…');
         current = await browser((b) => b.enterOtp({ taskId: input.taskId, useTotp: true }));
       } else {
         const otpRef = await waitForOtp(source);
-        await startStep(step, 'Entering the code you gave…');
+        startStep(step, 'Entering the code you gave…');
         current = await browser((b) => b.enterOtp({ taskId: input.taskId, otpRef }));
       }
     }
@@ -222,35 +226,35 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
 
       for (let attempt = 0; ; attempt++) {
         // navigate
-        await startStep('navigate', `Opening the ${begun.serviceName} password reset page…`);
+        startStep('navigate', `Opening the ${begun.serviceName} password reset page…`);
         const snapshot = await mail.snapshotMailbox({ taskId: input.taskId });
         let nav = await browser((b) => b.openResetPage({ taskId: input.taskId }));
         failIfError(nav);
-        await endStep('navigate', 'completed');
+        endStep('navigate', 'completed');
 
         // enter_email
-        await startStep('enter_email', 'Entering the account email…');
+        startStep('enter_email', 'Entering the account email…');
         let entered = await browser((b) => b.submitAccountEmail({ taskId: input.taskId }));
         while (entered.next === 'captcha') {
           await waitForCaptcha(entered.captchaVendor ?? 'unknown');
-          await startStep('enter_email', 'Trying again after the CAPTCHA prompt…');
+          startStep('enter_email', 'Trying again after the CAPTCHA prompt…');
           nav = await browser((b) => b.openResetPage({ taskId: input.taskId }));
           failIfError(nav);
           entered = await browser((b) => b.submitAccountEmail({ taskId: input.taskId }));
         }
         failIfError(entered);
-        await endStep('enter_email', 'completed');
+        endStep('enter_email', 'completed');
 
         // wait_for_email: a link, or a code to type into the page that asked for it
-        await startStep('wait_for_email', 'Waiting for the reset email…');
-        await setStatus('waiting_for_email', { kind: 'email', since: new Date().toISOString() });
+        startStep('wait_for_email', 'Waiting for the reset email…');
+        setStatus('waiting_for_email', { kind: 'email', since: new Date().toISOString() });
         const expect = entered.next === 'code_prompt' ? 'code' : 'either';
         const found = await mail.waitForResetEmail({ taskId: input.taskId, snapshot, expect, timeoutMs: input.emailWaitMs });
         progress.status = 'running';
-        await endStep('wait_for_email', 'completed', found.kind === 'code' ? 'Reset code received' : 'Reset email received');
+        endStep('wait_for_email', 'completed', found.kind === 'code' ? 'Reset code received' : 'Reset email received');
 
         // follow_link
-        await startStep('follow_link', found.kind === 'code' ? 'Entering the emailed code…' : 'Opening the reset link…');
+        startStep('follow_link', found.kind === 'code' ? 'Entering the emailed code…' : 'Opening the reset link…');
         let opened = await browser((b) =>
           found.kind === 'code'
             ? b.enterEmailCode({ taskId: input.taskId, secretId: found.secretId })
@@ -262,37 +266,37 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
           throw ApplicationFailure.create({ type: 'CaptchaRequired', message: describeResetFailure('CaptchaRequired'), nonRetryable: true });
         }
         if (opened.next === 'link_expired' && attempt < MAX_RESTARTS) {
-          await endStep('follow_link', 'failed', 'The link had expired; requesting a new one');
+          endStep('follow_link', 'failed', 'The link had expired; requesting a new one');
           continue;
         }
         failIfError(opened);
-        await endStep('follow_link', 'completed');
+        endStep('follow_link', 'completed');
 
         // set_password: stored as pending before submit; never a second password unless the first was rejected
-        await startStep('set_password', 'Setting a new generated password…');
+        startStep('set_password', 'Setting a new generated password…');
         const set = await CancellationScope.nonCancellable(() =>
           browser((b) => b.setNewPassword({ taskId: input.taskId })),
         );
         if (set.outcome === 'restart' && attempt < MAX_RESTARTS) {
           // The link was consumed but the old password still works: the change never happened.
-          await endStep('set_password', 'failed', 'The site did not take the change; starting over');
+          endStep('set_password', 'failed', 'The site did not take the change; starting over');
           continue;
         }
         if (set.outcome === 'rejected' || set.outcome === 'restart') {
           throw ApplicationFailure.create({ type: set.failureType ?? 'PasswordRejected', message: describeResetFailure(set.failureType ?? 'PasswordRejected'), nonRetryable: true });
         }
-        await endStep('set_password', 'completed', set.outcome === 'accepted' ? 'The site accepted the new password' : 'Submitted; confirming with a sign-in');
+        endStep('set_password', 'completed', set.outcome === 'accepted' ? 'The site accepted the new password' : 'Submitted; confirming with a sign-in');
 
         // verify_login: proves the change and promotes `pending` if the site said nothing clear
-        await startStep('verify_login', 'Signing in with the new password…');
+        startStep('verify_login', 'Signing in with the new password…');
         const verified = await CancellationScope.nonCancellable(() => browser((b) => b.verifyLogin({ taskId: input.taskId })));
         if (verified.outcome === 'old_password_works' && set.outcome !== 'accepted' && attempt < MAX_RESTARTS) {
-          await endStep('verify_login', 'failed', 'The old password still works: the change never happened; starting over');
+          endStep('verify_login', 'failed', 'The old password still works: the change never happened; starting over');
           continue;
         }
-        if (verified.outcome === 'unsupported') await endStep('verify_login', 'skipped', verified.detail);
-        else if (verified.outcome === 'verified') await endStep('verify_login', 'completed', 'Signed in with the new password');
-        else if (set.outcome === 'accepted') await endStep('verify_login', 'skipped', verified.detail ?? 'Sign-in could not be checked');
+        if (verified.outcome === 'unsupported') endStep('verify_login', 'skipped', verified.detail);
+        else if (verified.outcome === 'verified') endStep('verify_login', 'completed', 'Signed in with the new password');
+        else if (set.outcome === 'accepted') endStep('verify_login', 'skipped', verified.detail ?? 'Sign-in could not be checked');
         else {
           throw ApplicationFailure.create({ type: 'NewPasswordUnverified', message: describeResetFailure('NewPasswordUnverified'), nonRetryable: true });
         }
@@ -326,6 +330,7 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
     progress.failure = result.failure;
     progress.seq++;
     upsertSearchAttributes({ [sa.status]: [result.status], [sa.step]: progress.step ? [progress.step] : [] });
+    await Promise.allSettled(publishing); // a lost mirror write is superseded by the final one
     await db.finishReset({ progress: snapshot(progress), result });
   });
   await condition(allHandlersFinished);

@@ -102,7 +102,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
     const state: SavedBrowserState = { storageState: await session.exportStorageState(), url: session.page.url() };
     await secrets.replace(taskId, 'storage_state', JSON.stringify(state));
     try {
-      return await screenshots.save(taskId, step, await session.screenshot());
+      return await screenshots.save(taskId, step, await session.screenshot(), 'image/jpeg');
     } catch (err) {
       deps.logger.warn({ taskId, step, err: (err as Error).message }, 'screenshot failed');
       return undefined;
@@ -347,7 +347,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
           const signIn = (password: string) =>
             navigator.signIn(session.page, { serviceUrl: task.serviceUrl, loginUrl: service.loginUrl, username: entry.username, password });
           const state = await signIn(candidate.password);
-          const screenshotId = await screenshots.save(taskId, 'verify_login', await session.screenshot()).catch(() => undefined);
+          const screenshotId = await screenshots.save(taskId, 'verify_login', await session.screenshot(), 'image/jpeg').catch(() => undefined);
           if (state.kind === 'signed_in' || state.kind === 'code_prompt') {
             // A 2FA prompt after the password is the site accepting the password.
             if (pending) await vault.promote(task.vaultEntryId, pending.versionId);

@@ -35,6 +35,14 @@ export interface WaitTiming {
   scanTimeoutMs: number;
   dateSkewMs: number;
   maxMessageBytes: number;
+  /**
+   * Reset emails nearly always arrive within seconds of the request, and some
+   * servers hold IDLE notifications back (Dovecot: a fixed 500 ms). For this
+   * long after the wait starts, a cheap UID SEARCH also runs every
+   * `eagerPollIntervalMs`; after it, IDLE and the safety poll alone.
+   */
+  eagerWindowMs: number;
+  eagerPollIntervalMs: number;
 }
 
 const DEFAULT_TIMING: WaitTiming = {
@@ -46,6 +54,8 @@ const DEFAULT_TIMING: WaitTiming = {
   scanTimeoutMs: 30_000,
   dateSkewMs: 2 * 60_000,
   maxMessageBytes: 5 * 1024 * 1024,
+  eagerWindowMs: 20_000,
+  eagerPollIntervalMs: 200,
 };
 
 export type WaitForResetEmailResult = ResetEmailMatch & { rejected: RejectedEmail[] };
@@ -58,6 +68,7 @@ export type WaitForResetEmailResult = ResetEmailMatch & { rejected: RejectedEmai
 export async function waitForResetEmail(options: WaitForResetEmailOptions): Promise<WaitForResetEmailResult> {
   const timing = { ...DEFAULT_TIMING, ...options.timing };
   const deadline = Date.now() + options.timeoutMs;
+  const eagerUntil = Date.now() + timing.eagerWindowMs;
   const state = new ScanState(options.snapshot, options.resumeFrom);
   const settings: ScanSettings = {
     snapshot: options.snapshot,
@@ -93,7 +104,7 @@ export async function waitForResetEmail(options: WaitForResetEmailOptions): Prom
         backoffMs = timing.reconnectMinMs;
         report();
       };
-      const match = await watchSession(client, state, settings, timing, deadline, scanned, options.signal);
+      const match = await watchSession(client, state, settings, timing, deadline, eagerUntil, scanned, options.signal);
       if (match) return { ...match, rejected: [...state.rejected] };
     } catch (err) {
       options.signal?.throwIfAborted();
@@ -121,6 +132,7 @@ async function watchSession(
   settings: ScanSettings,
   timing: WaitTiming,
   deadline: number,
+  eagerUntil: number,
   scanned: () => void,
   signal: AbortSignal | undefined,
 ): Promise<ResetEmailMatch | null> {
@@ -136,7 +148,8 @@ async function watchSession(
       const match = await withTimeout(scanNewMessages(client, state, settings), timing.scanTimeoutMs, () => client.close());
       scanned();
       if (match) return match;
-      const interval = client.capabilities.has('IDLE') ? timing.idlePollIntervalMs : timing.pollIntervalMs;
+      const steady = client.capabilities.has('IDLE') ? timing.idlePollIntervalMs : timing.pollIntervalMs;
+      const interval = Date.now() < eagerUntil ? Math.min(steady, timing.eagerPollIntervalMs) : steady;
       await wake.wait(Math.min(interval, deadline - Date.now()), signal);
       signal?.throwIfAborted();
     }

@@ -131,12 +131,14 @@ describe('sessions', () => {
     await pool.close('task-popup');
   });
 
-  it('takes a viewport PNG screenshot', async () => {
+  it('takes a viewport JPEG screenshot', async () => {
     const session = pool.get('task-basic')!;
-    const png = await session.screenshot();
-    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 900]); // IHDR width, height
-    expect(png.length).toBeLessThan(300 * 1024);
+    const jpeg = await session.screenshot();
+    expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]); // JPEG start-of-image
+    // The frame header (SOF0/SOF2) holds height then width.
+    const sof = [...jpeg.entries()].find(([i, b]) => b === 0xff && (jpeg[i + 1] === 0xc0 || jpeg[i + 1] === 0xc2))![0];
+    expect([jpeg.readUInt16BE(sof + 7), jpeg.readUInt16BE(sof + 5)]).toEqual([1280, 900]);
+    expect(jpeg.length).toBeLessThan(300 * 1024);
   });
 });
 
