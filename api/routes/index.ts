@@ -18,6 +18,8 @@ import { serviceRoutes } from './services.js';
 import { mailboxRoutes } from './mailbox.js';
 import { discoveryRoutes } from './discovery.js';
 import { createDocsRoutes } from './docs.js';
+import { sandboxRoutes } from './sandbox.js';
+import { webRoutes } from './web.js';
 
 export function mountRoutes(app: OpenAPIHono<AppEnv>) {
   app.route('/', healthRoutes);
@@ -36,5 +38,7 @@ export function mountRoutes(app: OpenAPIHono<AppEnv>) {
   app.route('/', jobRoutes);
   app.route('/', chatRoutes);
   app.route('/', otpRoutes);
+  app.route('/', sandboxRoutes);
+  app.route('/', webRoutes); // last: the web UI answers only what no route above did
   return app;
 }

@@ -1,0 +1,137 @@
+// GET /api/jobs/{id} throughput: requests per second and latency percentiles
+// with autocannon against the real server (@hono/node-server on a free port,
+// in a child process of its own so the load generator does not share its
+// event loop) over a migrated SQLite database, authenticated by a session
+// cookie (so every request also resolves the session). Goal: ≥ 2,000 req/s.
+// Prints figures; asserts nothing. Temporal is not needed: job status is read
+// from the database (the gateway is never connected).
+//
+//   npm run bench:api        (BENCH_SECONDS=10 BENCH_CONNECTIONS=50 to change;
+//                             BENCH_PATH=/api/auth/me measures another path with the same session)
+import { serve, type ServerType } from '@hono/node-server';
+import autocannon from 'autocannon';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from '../api/app.js';
+import type { AppDeps } from '../api/context.js';
+import { createCatalog } from '../catalog/index.js';
+import { decodeMasterKey, loadConfig } from '../lib/config.js';
+import { createKeyring, hashToken } from '../lib/crypto.js';
+import { createDb } from '../lib/db/index.js';
+import { migrateDatabase } from '../lib/db/migrate.js';
+import { freePort } from '../lib/free-port.js';
+import { createLogger } from '../lib/logger.js';
+import { stepNames } from '../workflows/reset-password.messages.js';
+import { createTemporalGateway } from '../lib/temporal/connection.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+function appFor(databaseUrl: string, masterKey: string, dataDir: string) {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: '127.0.0.1:1', // never dialled by this route
+    REKEY_MASTER_KEY: masterKey,
+    REKEY_DATA_DIR: dataDir,
+    APP_ORIGIN: 'http://localhost:3000',
+    LOG_LEVEL: 'silent',
+  });
+  const keyring = createKeyring(decodeMasterKey(masterKey));
+  const db = createDb(databaseUrl);
+  const deps: AppDeps = {
+    config,
+    db,
+    keyring,
+    logger: createLogger({ level: 'silent' }),
+    temporal: createTemporalGateway({ config, address: config.temporal.address!, keyring }),
+    version: 'bench',
+    catalog: createCatalog(),
+  };
+  return { app: createApp(deps), deps };
+}
+
+if (process.env.REKEY_BENCH_SERVE) {
+  // ---- the server process ----
+  const { app } = appFor(process.env.REKEY_BENCH_DB!, process.env.REKEY_BENCH_KEY!, process.env.REKEY_BENCH_DIR!);
+  const port = await freePort();
+  const server: ServerType = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+  server.once('listening', () => console.log(`listening ${(server.address() as AddressInfo).port}`));
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+} else {
+  // ---- the bench ----
+  const work = mkdtempSync(path.join(os.tmpdir(), 'rekey-bench-api-'));
+  const databaseUrl = `file:${path.join(work, 'bench.db')}`;
+  const masterKey = randomBytes(32).toString('base64');
+  await migrateDatabase(databaseUrl, { quiet: true });
+  const { deps } = appFor(databaseUrl, masterKey, work);
+  const { db } = deps;
+
+  // A person with a session and some history: the job asked for is one of 200.
+  const user = await db.user.create({ data: { email: `bench-${randomUUID()}@example.com` } });
+  const token = randomBytes(32).toString('base64url');
+  await db.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
+  let jobId = '';
+  for (let i = 0; i < 200; i++) {
+    const id = randomUUID();
+    await db.task.create({
+      data: {
+        id,
+        userId: user.id,
+        serviceId: 'netflix',
+        serviceName: 'Netflix',
+        serviceUrl: 'https://www.netflix.com/LoginHelp',
+        email: 'bench@example.com',
+        accountKey: `netflix:${id}`,
+        workflowId: `reset-netflix-${id}`,
+        status: 'completed',
+        seq: 20,
+        startedAt: new Date(Date.now() - 150_000),
+        completedAt: new Date(),
+        steps: { create: stepNames.map((name, position) => ({ name, status: 'completed', durationMs: 1000 + position * 100, position })) },
+      },
+    });
+    if (i === 100) jobId = id;
+  }
+  await db.$disconnect();
+
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, REKEY_BENCH_SERVE: '1', REKEY_BENCH_DB: databaseUrl, REKEY_BENCH_KEY: masterKey, REKEY_BENCH_DIR: work },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+  const url = `http://127.0.0.1:${port}${process.env.BENCH_PATH ?? `/api/jobs/${jobId}`}`;
+  const headers = { cookie: `authjs.session-token=${token}` };
+
+  try {
+    const check = await fetch(url, { headers });
+    if (check.status !== 200) throw new Error(`GET /api/jobs/{id} answered ${check.status}: ${await check.text()}`);
+    const run = (duration: number) => autocannon({ url, connections: CONNECTIONS, duration, headers });
+    await run(2); // warm-up: JIT, Prisma's query plans, SQLite's page cache
+    const result = await run(SECONDS);
+    const ok = result['2xx'];
+    const rps = ok / (result.duration || SECONDS);
+    console.log(`\nGET ${process.env.BENCH_PATH ?? '/api/jobs/{id}'} — autocannon, ${CONNECTIONS} connections, ${SECONDS} s, SQLite, node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}`);
+    console.log(`requests/s (2xx):   ${rps.toFixed(0)}   (autocannon average ${result.requests.average.toFixed(0)}, p50 ${result.requests.p50})`);
+    console.log(`latency ms:         p50 ${result.latency.p50}   p90 ${result.latency.p90}   p99 ${result.latency.p99}   max ${result.latency.max}`);
+    console.log(`responses:          ${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    console.log(`\ngoal ≥ 2000 req/s: ${rps >= 2000 ? 'met' : 'NOT met'}`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
