@@ -11,6 +11,7 @@ import { createLogger } from '../lib/logger.js';
 import { createTemporalGateway } from '../lib/temporal/connection.js';
 import { backgroundJobsSettled } from '../lib/accounts/run-in-background.js';
 import { closeDiscoveryBrowsers } from '../lib/discovery/discovery-browser.js';
+import { cancelRunningResets } from '../lib/tasks/cancel-running-resets.js';
 import { createApp } from './app.js';
 
 const config = getConfig();
@@ -21,7 +22,17 @@ const version = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 
 const keyring = createKeyring(resolveMasterKey(config));
 const db = createDb(config.database.url);
 const temporal = createTemporalGateway({ config, address: config.temporal.address, keyring });
-const app = createApp({ config, db, logger, keyring, temporal, version, catalog: createRekeyCatalog(config) });
+const app = createApp({
+  config,
+  db,
+  logger,
+  keyring,
+  temporal,
+  version,
+  catalog: createRekeyCatalog(config),
+  // Deleting an account first stops its resets, so nothing writes into a vault being deleted.
+  accountHooks: { beforeDelete: async (userId) => void (await cancelRunningResets({ db, temporal: await temporal.client() }, userId)) },
+});
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ port: info.port }, 'api listening');

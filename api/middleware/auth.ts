@@ -6,6 +6,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AccountDeps, RequestMeta } from '../../lib/accounts/deps.js';
 import { SESSION_TOUCH_EVERY_MS, SESSION_TTL_MS, SUDO_TTL_MS } from '../../lib/accounts/policy.js';
+import { findApiKeyByHash, findSessionByTokenHash } from '../../lib/accounts/find-credential.js';
 import { hashToken, safeEqual } from '../../lib/crypto.js';
 import { resolveMailer } from '../../lib/email/mailer.js';
 import { AppError } from '../../lib/errors.js';
@@ -38,7 +39,7 @@ export function resolvePrincipal(): MiddlewareHandler<AppEnv> {
     if (OWN_BEARER_PATHS.some((p) => c.req.path.startsWith(p))) return next();
     const bearer = /^bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
     if (bearer) {
-      const key = await db.apiKey.findUnique({ where: { keyHash: hashToken(bearer) }, include: { user: true } });
+      const key = await findApiKeyByHash(db, hashToken(bearer));
       const now = nowOf(deps);
       if (!key || key.revokedAt || (key.expiresAt && key.expiresAt < now)) {
         throw new AppError('unauthorized', 'Invalid API key');
@@ -46,12 +47,12 @@ export function resolvePrincipal(): MiddlewareHandler<AppEnv> {
       if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
         await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
       }
-      c.set('principal', { userId: key.userId, role: key.user.role as Principal['role'], via: 'api_key', apiKeyId: key.id });
+      c.set('principal', { userId: key.userId, role: key.role as Principal['role'], via: 'api_key', apiKeyId: key.id });
       return next();
     }
     const token = getCookie(c, sessionCookieName(isHttps(c)));
     if (token) {
-      const session = await db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+      const session = await findSessionByTokenHash(db, hashToken(token));
       const now = nowOf(deps);
       if (session && !session.revokedAt && session.expiresAt > now) {
         if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
@@ -60,7 +61,7 @@ export function resolvePrincipal(): MiddlewareHandler<AppEnv> {
           await db.session.updateMany({ where: { id: session.id, revokedAt: null }, data: { lastSeenAt: now, expiresAt } });
           setSessionCookie(c, token);
         }
-        c.set('principal', { userId: session.userId, role: session.user.role as Principal['role'], via: 'session', sessionId: session.id });
+        c.set('principal', { userId: session.userId, role: session.role as Principal['role'], via: 'session', sessionId: session.id });
       }
     }
     return next();
