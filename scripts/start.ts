@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node
 import path from 'node:path';
 import { ConfigError, getConfig, projectRoot, resolveMasterKey } from '../lib/config.js';
 import { migrateDatabase } from '../lib/db/migrate.js';
+import { ensureWebBuilt } from './build-web.js';
 import { resolveTemporalCli } from '../lib/temporal/cli.js';
 import { loadDevSettings } from '../lib/temporal/dev-settings.js';
 import { startTemporalDevServer, type DevServer } from '../lib/temporal/dev-server.js';
@@ -66,6 +67,7 @@ async function main() {
     start('sandbox', 'sandbox/main.ts', env);
     await waitForFile(path.join(runDir, 'sandbox.json'), 60_000);
   }
+  await ensureWebBuilt({ log: say });
   start('worker', 'worker/main.ts', env);
   start('api', 'api/main.ts', env);
   await waitForHealth(`http://127.0.0.1:${config.port}/api/health`, 120_000);

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { projectRoot } from '../lib/config.js';
 import { resolveTemporalCli } from '../lib/temporal/cli.js';
 import { loadDevSettings } from '../lib/temporal/dev-settings.js';
+import { ensureWebBuilt } from './build-web.js';
 
 const say = (m: string) => console.log(`[test] ${m}`);
 const isRoot = process.getuid?.() === 0;
@@ -61,6 +62,8 @@ async function main() {
   if (!existsSync(path.join(projectRoot, 'generated', 'prisma-pg'))) {
     execFileSync(process.execPath, [path.join(projectRoot, 'scripts', 'prisma-generate.mjs')], { stdio: 'inherit' });
   }
+
+  await ensureWebBuilt({ log: say });
 
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'rekey-results-'));
   const resultsFile = path.join(outDir, 'results.json');
