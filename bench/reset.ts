@@ -55,13 +55,20 @@ const navigator = createNavigator({ logger });
 const pool = createBrowserPool({ executablePath: findChromium(), allowPrivateTargets: true, logger });
 const sites = siteDefinitions.filter((s) => !s.captcha);
 
-async function viaWorkflow(slug: string): Promise<{ ms: number; mailLatencyMs?: number }> {
+async function viaWorkflow(slug: string, opts: { holdMail?: boolean } = {}): Promise<{ ms: number; mailLatencyMs?: number }> {
   const site = h.sandbox.site(slug);
   const person = await h.createPerson(slug);
   const totpSecret = site.otp === 'totp' ? new Secret({ size: 20 }).base32 : undefined;
   const { entryId } = await h.createSiteAccount(person, slug, { totpSecret });
   const t0 = performance.now();
+  if (opts.holdMail) h.holdMail();
   const { taskId, workflowId } = await h.startReset(person, slug, { vaultEntryId: entryId });
+  if (opts.holdMail) {
+    // As on a real site: the email lands while the workflow already waits for it.
+    await h.waitForTask(taskId, (t) => t.status === 'waiting_for_email', 60_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    await h.releaseMail();
+  }
   if (site.otp === 'manual') {
     await h.waitForTask(taskId, (t) => t.status === 'waiting_for_otp', 90_000);
     const code = h.sandbox.lastSmsCode(slug, person.email)!;
@@ -134,9 +141,7 @@ for (const site of sites) {
   const wf: number[] = [];
   const dr: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    const r = await viaWorkflow(site.slug);
-    wf.push(r.ms);
-    if (r.mailLatencyMs !== undefined) latencies.push(r.mailLatencyMs);
+    wf.push((await viaWorkflow(site.slug)).ms);
     dr.push(await direct(site.slug));
   }
   const ratio = median(wf) / median(dr);
@@ -144,11 +149,17 @@ for (const site of sites) {
   rows.push(`${site.slug.padEnd(12)} ${(median(wf) / 1000).toFixed(2).padStart(8)} s ${(median(dr) / 1000).toFixed(2).padStart(8)} s ${ratio.toFixed(2).padStart(7)}`);
 }
 
+// Mail latency as a real site gives it: the email arrives while the reset waits for it.
+for (const site of sites.filter((s) => s.otp === 'none').slice(0, 10)) {
+  const r = await viaWorkflow(site.slug, { holdMail: true });
+  if (r.mailLatencyMs !== undefined) latencies.push(r.mailLatencyMs);
+}
+
 console.log(`\nReset time, median of ${rounds} per site (workflow vs direct Playwright script)`);
 console.log(`${'site'.padEnd(12)} ${'workflow'.padStart(10)} ${'direct'.padStart(10)} ${'ratio'.padStart(7)}`);
 for (const row of rows) console.log(row);
 console.log(`ratio: median ${median(ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)} (goal ≤ 1.3)`);
-console.log(`\nmail delivered → wait_for_email done, ${latencies.length} resets: p50 ${(median(latencies) / 1000).toFixed(3)} s, p95 ${(pct(latencies, 95) / 1000).toFixed(3)} s (goal p50 ≤ 0.5 s)`);
+console.log(`\nmail delivered (while waiting) → wait_for_email done in the workflow, ${latencies.length} resets: p50 ${(median(latencies) / 1000).toFixed(3)} s, p95 ${(pct(latencies, 95) / 1000).toFixed(3)} s (goal p50 ≤ 0.5 s)`);
 
 await pool.closeAll();
 await h.close();

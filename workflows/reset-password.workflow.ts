@@ -232,24 +232,33 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
         failIfError(nav);
         endStep('navigate', 'completed');
 
-        // enter_email
-        startStep('enter_email', 'Entering the account email…');
-        let entered = await browser((b) => b.submitAccountEmail({ taskId: input.taskId }));
-        while (entered.next === 'captcha') {
-          await waitForCaptcha(entered.captchaVendor ?? 'unknown');
-          startStep('enter_email', 'Trying again after the CAPTCHA prompt…');
-          nav = await browser((b) => b.openResetPage({ taskId: input.taskId }));
-          failIfError(nav);
-          entered = await browser((b) => b.submitAccountEmail({ taskId: input.taskId }));
-        }
-        failIfError(entered);
-        endStep('enter_email', 'completed');
+        // The mailbox watch starts before the email is submitted: it is connected and
+        // idling when the reset email lands, however fast the site sends it.
+        const mailScope = new CancellationScope();
+        const mailWait = mailScope.run(() => mail.waitForResetEmail({ taskId: input.taskId, snapshot, expect: 'either', timeoutMs: input.emailWaitMs }));
+        mailWait.catch(() => undefined); // observed below, or cancelled with its scope
+        let found: Awaited<typeof mailWait>;
+        try {
+          // enter_email
+          startStep('enter_email', 'Entering the account email…');
+          let entered = await browser((b) => b.submitAccountEmail({ taskId: input.taskId }));
+          while (entered.next === 'captcha') {
+            await waitForCaptcha(entered.captchaVendor ?? 'unknown');
+            startStep('enter_email', 'Trying again after the CAPTCHA prompt…');
+            nav = await browser((b) => b.openResetPage({ taskId: input.taskId }));
+            failIfError(nav);
+            entered = await browser((b) => b.submitAccountEmail({ taskId: input.taskId }));
+          }
+          failIfError(entered);
+          endStep('enter_email', 'completed');
 
-        // wait_for_email: a link, or a code to type into the page that asked for it
-        startStep('wait_for_email', 'Waiting for the reset email…');
-        setStatus('waiting_for_email', { kind: 'email', since: new Date().toISOString() });
-        const expect = entered.next === 'code_prompt' ? 'code' : 'either';
-        const found = await mail.waitForResetEmail({ taskId: input.taskId, snapshot, expect, timeoutMs: input.emailWaitMs });
+          // wait_for_email: a link, or a code to type into the page that asked for it
+          startStep('wait_for_email', 'Waiting for the reset email…');
+          setStatus('waiting_for_email', { kind: 'email', since: new Date().toISOString() });
+          found = await mailWait;
+        } finally {
+          mailScope.cancel(); // no-op once the wait is over; stops it when enter_email failed
+        }
         progress.status = 'running';
         endStep('wait_for_email', 'completed', found.kind === 'code' ? 'Reset code received' : 'Reset email received');
 
