@@ -2,6 +2,7 @@
 // or node-postgres. Used by the app and by the Prisma CLI (prisma.config.ts).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Client, Config, TransactionMode } from '@libsql/client';
 import { PrismaLibSQL } from '@prisma/adapter-libsql';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -38,10 +39,50 @@ function asText(r: pg.QueryResult): pg.QueryResult {
   return r;
 }
 
+/**
+ * SQLite shared by several processes (the API and the worker). The adapter
+ * begins every transaction DEFERRED, so a transaction that reads then writes
+ * fails at once with SQLITE_BUSY when another process committed meanwhile,
+ * whatever the busy timeout. And libsql's client opens a new connection after
+ * each transaction, which would lose a busy timeout set once. So: every
+ * transaction begins IMMEDIATE (takes the write lock first, waiting for it),
+ * and every new connection gets a busy timeout before its first statement.
+ */
+class SharedFileLibSQL extends PrismaLibSQL {
+  override createClient(config: Config): Client {
+    const client = super.createClient(config);
+    let fresh = true;
+    const prime = async () => {
+      if (!fresh) return;
+      fresh = false;
+      await client.execute('PRAGMA busy_timeout = 10000');
+    };
+    return new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop === 'execute' || prop === 'batch' || prop === 'executeMultiple') {
+          return async (...args: unknown[]) => {
+            await prime();
+            return (target[prop] as (...a: unknown[]) => unknown)(...args);
+          };
+        }
+        if (prop === 'transaction') {
+          return async (mode?: TransactionMode) => {
+            await prime();
+            fresh = true; // the transaction keeps this connection; the next statement opens another
+            return target.transaction(mode === 'deferred' || mode === undefined ? 'write' : mode);
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+}
+
 export function createAdapterFactory(databaseUrl: string, opts: { forMigrations?: boolean } = {}) {
   if (databaseUrl.startsWith('file:')) {
     mkdirSync(path.dirname(databaseUrl.slice('file:'.length)), { recursive: true });
-    return new PrismaLibSQL({ url: databaseUrl });
+    return new SharedFileLibSQL({ url: databaseUrl });
   }
   const url = new URL(databaseUrl);
   const schema = url.searchParams.get('schema') ?? undefined;

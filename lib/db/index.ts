@@ -12,7 +12,11 @@ export function createDb(databaseUrl: string): Db {
   const adapter = createAdapterFactory(databaseUrl);
   if (databaseUrl.startsWith('file:')) {
     // Same model, same generated API; only the SQL dialect differs.
-    return new SqliteClient({ adapter }) as unknown as Db;
+    const client = new SqliteClient({ adapter }) as unknown as Db;
+    // The API and the worker are separate processes on one file: WAL lets readers
+    // work while one writes (the mode is kept in the file; see adapter.ts for locks).
+    void client.$queryRawUnsafe('PRAGMA journal_mode = WAL').catch(() => undefined);
+    return client;
   }
   return new PgClient({ adapter });
 }
