@@ -63,7 +63,15 @@ export async function ensureWebBuilt(opts: { force?: boolean; log?: (message: st
     log('building the web UI…');
     const { build } = await import('vite');
     mkdirSync(webDistDir, { recursive: true });
-    await build({ root: webDir, configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+    // Vite sets process.env.NODE_ENV=production for the build; npm start and npm
+    // test run it in-process, and their children must keep the environment they had.
+    const nodeEnv = process.env.NODE_ENV;
+    try {
+      await build({ root: webDir, configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     log(`web UI built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return { built: true };
   } finally {
