@@ -7,6 +7,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Keyring } from '../../lib/crypto.js';
 import type { Db } from '../../lib/db/index.js';
 import { assertAllowedHost, assertAllowedTarget, createGuardedLookup, TargetNotAllowedError, type HostResolver } from '../../lib/net/target-guard.js';
+import { firstRowOrder } from '../../lib/webhooks/enqueue-delivery.js';
 import { signWebhook } from '../../lib/webhooks/sign-webhook.js';
 import { openDeliveryPayload, openWebhookSecret } from '../../lib/webhooks/webhook-crypto.js';
 import { webhookFailures } from '../../workflows/deliver-webhook.messages.js';
@@ -61,7 +62,12 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
     async deliverWebhook(input: { webhookId: string; messageId: string; payloadRef: string }): Promise<{ attempt: number; responseStatus: number }> {
       const ctx = Context.current();
       const attempt = ctx.info.attempt;
-      const stored = await db.webhookDelivery.findUnique({ where: { id: input.payloadRef } });
+      // The delivery's first row holds the body. Read by message, not by `payloadRef`
+      // alone: when an event was emitted twice at once, the row the winning call
+      // passed may be the one the other call cleaned up (see enqueue-delivery.ts).
+      const stored =
+        (await db.webhookDelivery.findUnique({ where: { id: input.payloadRef } })) ??
+        (await db.webhookDelivery.findFirst({ where: { webhookId: input.webhookId, messageId: input.messageId }, orderBy: firstRowOrder }));
       if (!stored || stored.webhookId !== input.webhookId || stored.messageId !== input.messageId) {
         throw ApplicationFailure.nonRetryable('The webhook or this delivery was deleted.', webhookFailures.unavailable);
       }

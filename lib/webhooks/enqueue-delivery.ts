@@ -36,11 +36,14 @@ export interface EnqueuedDelivery {
   started: boolean;
 }
 
+/** Deterministic even when two rows are made in the same millisecond. */
+export const firstRowOrder = [{ attempt: 'asc' as const }, { createdAt: 'asc' as const }, { id: 'asc' as const }];
+
 export async function enqueueWebhookDelivery(o: EnqueueDeliveryOptions): Promise<EnqueuedDelivery> {
   const { db, webhookId, messageId } = o;
   const workflowId = deliveryWorkflowIdFor(messageId, webhookId);
   const firstRow = () =>
-    db.webhookDelivery.findFirst({ where: { webhookId, messageId }, orderBy: [{ attempt: 'asc' }, { createdAt: 'asc' }], select: { id: true, status: true } });
+    db.webhookDelivery.findFirst({ where: { webhookId, messageId }, orderBy: firstRowOrder, select: { id: true, status: true } });
 
   const existing = await firstRow();
   // Already attempted: delivered or on its way, whatever Temporal still remembers of it.
@@ -69,9 +72,16 @@ export async function enqueueWebhookDelivery(o: EnqueueDeliveryOptions): Promise
     });
     return { deliveryId: row.id, messageId, workflowId, started: true };
   } catch (err) {
-    // A row this call made and no workflow will read: drop it (a retry makes a new one).
-    if (!existing) await db.webhookDelivery.deleteMany({ where: { id: row.id } });
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+      // Nothing will read a row this call made: drop it (a retry makes a new one).
+      if (!existing) await db.webhookDelivery.deleteMany({ where: { id: row.id } });
+      throw err;
+    }
+    // Another call started the workflow first. If that call made a row of its own,
+    // this one is surplus and goes; if it reused ours, ours stays. Either way one
+    // row remains, and the activity finds it by message (see webhook-activities.ts).
+    const others = await db.webhookDelivery.count({ where: { webhookId, messageId, NOT: { id: row.id } } });
+    if (!existing && others > 0) await db.webhookDelivery.deleteMany({ where: { id: row.id } });
     const winner = await firstRow();
     return { deliveryId: winner?.id ?? row.id, messageId, workflowId, started: false };
   }
