@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { normalizeHost, registrableDomain } from '../lib/domains.js';
-import changePasswordUrlsJson from './data/change-password-URLs.json' with { type: 'json' };
-import passwordRulesJson from './data/password-rules.json' with { type: 'json' };
-import sharedCredentialsJson from './data/shared-credentials.json' with { type: 'json' };
+import changePasswordUrlsJson from './password-manager-resources/change-password-URLs.json' with { type: 'json' };
+import passwordRulesJson from './password-manager-resources/password-rules.json' with { type: 'json' };
+import sharedCredentialsJson from './password-manager-resources/shared-credentials.json' with { type: 'json' };
 
 // Parsed rather than cast: a newer copy of Apple's files with a changed shape should fail
 // loudly at start, not hand half-read data to the resets.

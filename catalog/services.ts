@@ -3,7 +3,7 @@ import type { CuratedService } from './service.js';
 /*
  * The curated part of the catalog: names, aliases, own domains and forgot-password pages.
  * Change-password URLs, password rules and shared-account domain groups come from
- * Apple's data (catalog/data) at load time — do not copy them here.
+ * Apple's data (catalog/password-manager-resources) at load time — do not copy them here.
  *
  * `resetUrl` is set only where we know the site's real forgot-password page. Sites whose
  * sign-in is a one-time code, a modal without its own URL, or a per-workspace page have

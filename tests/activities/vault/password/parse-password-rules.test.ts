@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import appleRules from '../../../../catalog/data/password-rules.json' with { type: 'json' };
+import appleRules from '../../../../catalog/password-manager-resources/password-rules.json' with { type: 'json' };
 import {
   ASCII_PRINTABLE,
   DIGIT,
