@@ -21,7 +21,7 @@ import { migrateDatabase } from '../lib/db/migrate.js';
 import { freePort } from '../lib/free-port.js';
 import { createLogger } from '../lib/logger.js';
 import { createTaskSecrets } from '../lib/tasks/task-secrets.js';
-import { submitTaskOtp } from '../lib/tasks/submit-task-otp.js';
+import { answerTaskOtp } from '../lib/tasks/answer-task-otp.js';
 import { resolveTemporalCli } from '../lib/temporal/cli.js';
 import { loadDevSettings } from '../lib/temporal/dev-settings.js';
 import { startTemporalDevServer } from '../lib/temporal/dev-server.js';
@@ -72,7 +72,7 @@ async function viaWorkflow(slug: string, opts: { holdMail?: boolean } = {}): Pro
   if (site.otp === 'manual') {
     await h.waitForTask(taskId, (t) => t.status === 'waiting_for_otp', 90_000);
     const code = h.sandbox.lastSmsCode(slug, person.email)!;
-    await submitTaskOtp({ db: h.db, temporal: h.client, secrets: createTaskSecrets({ db: h.db, keyring: h.keyring }) }, { taskId, userId: person.userId, code });
+    await answerTaskOtp({ db: h.db, temporal: h.client, secrets: createTaskSecrets({ db: h.db, keyring: h.keyring }) }, { taskId, userId: person.userId, code });
   }
   const result = await h.result(workflowId);
   const ms = performance.now() - t0;

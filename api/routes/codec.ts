@@ -9,6 +9,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import type { Payload } from '@temporalio/common';
+import { findApiKeyByHash } from '../../lib/accounts/find-credential.js';
 import { hashToken } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { EncryptionCodec } from '../../lib/temporal/codec.js';
@@ -44,10 +45,10 @@ function requireCodecAccess(): MiddlewareHandler<AppEnv> {
     const { db, config } = c.get('deps');
     const bearer = /^bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
     if (bearer) {
-      const key = await db.apiKey.findUnique({ where: { keyHash: hashToken(bearer) }, include: { user: true } });
+      const key = await findApiKeyByHash(db, hashToken(bearer));
       const usable = key && !key.revokedAt && (!key.expiresAt || key.expiresAt > new Date());
       if (!usable) throw new AppError('unauthorized', 'Invalid API key');
-      if (key.user.role !== 'staff') throw new AppError('forbidden', 'The codec is for staff');
+      if (key.role !== 'staff') throw new AppError('forbidden', 'The codec is for staff');
       return next();
     }
     if (!config.production && isLoopback(c) && c.req.header('origin') === config.temporal.uiOrigin) return next();

@@ -5,7 +5,7 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTaskSecrets } from '../../lib/tasks/task-secrets.js';
-import { submitTaskOtp } from '../../lib/tasks/submit-task-otp.js';
+import { answerTaskOtp } from '../../lib/tasks/answer-task-otp.js';
 import { extractReset } from '../../activities/mail/extract-reset.js';
 import { startResetHarness, type ResetHarness } from '../support/reset-harness.js';
 import { availableDbKinds } from '../support/test-db.js';
@@ -27,7 +27,7 @@ for (const dbKind of availableDbKinds()) {
       const { taskId, workflowId } = await h.startReset(person, site, { vaultEntryId: entryId });
       await h.waitForTask(taskId, (t) => t.status === 'waiting_for_otp', 90_000);
       const code = h.sandbox.lastSmsCode(site, person.email)!;
-      await submitTaskOtp({ db: h.db, temporal: h.client, secrets: createTaskSecrets({ db: h.db, keyring: h.keyring }) }, { taskId, userId: person.userId, code });
+      await answerTaskOtp({ db: h.db, temporal: h.client, secrets: createTaskSecrets({ db: h.db, keyring: h.keyring }) }, { taskId, userId: person.userId, code });
       expect((await h.result(workflowId)).status).toBe('completed');
       const newPassword = (await h.currentPassword(person, entryId))!;
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from 'otpauth';
 import { createTaskSecrets } from '../../lib/tasks/task-secrets.js';
-import { submitTaskOtp } from '../../lib/tasks/submit-task-otp.js';
+import { answerTaskOtp } from '../../lib/tasks/answer-task-otp.js';
 import { siteDefinitions } from '../../sandbox/sites/sites/index.js';
 import { startResetHarness, type ResetHarness } from '../support/reset-harness.js';
 import type { DbKind } from '../support/test-db.js';
@@ -31,7 +31,7 @@ export function resetEverySite(dbKind: DbKind) {
           await expect.poll(async () => (await h.db.task.findUnique({ where: { id: taskId } }))?.status, { timeout: 60_000, interval: 250 }).toBe('waiting_for_otp');
           const code = h.sandbox.lastSmsCode(site.slug, person.email);
           expect(code).toMatch(/^\d{6}$/);
-          await submitTaskOtp({ db: h.db, temporal: h.client, secrets: createTaskSecrets({ db: h.db, keyring: h.keyring }) }, { taskId, userId: person.userId, code: code! });
+          await answerTaskOtp({ db: h.db, temporal: h.client, secrets: createTaskSecrets({ db: h.db, keyring: h.keyring }) }, { taskId, userId: person.userId, code: code! });
         }
 
         const result = await h.result(workflowId);
