@@ -6,20 +6,11 @@
 // (quoted identifiers; both drivers return Dates for DateTime columns).
 import type { Db } from '../db/index.js';
 import { notFound } from '../errors.js';
-import { jobView, type JobView } from './job-view.js';
+import { jobView, type JobRow, type JobView } from './job-view.js';
 
-interface JobJoinRow {
-  id: string;
+/** A task row joined with one of its steps (step columns null when it has none). */
+interface JobJoinRow extends JobRow {
   userId: string;
-  status: string;
-  serviceId: string;
-  serviceName: string;
-  createdAt: Date;
-  startedAt: Date | null;
-  completedAt: Date | null;
-  failureType: string | null;
-  failureReason: string | null;
-  retryOfId: string | null;
   stepName: string | null;
   stepStatus: string | null;
   durationMs: number | null;

@@ -42,7 +42,7 @@ export const jobColumns = {
   steps: { select: { name: true, status: true, durationMs: true, position: true } },
 } as const;
 
-type JobRow = {
+export type JobRow = {
   id: string;
   status: string;
   serviceId: string;
