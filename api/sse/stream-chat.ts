@@ -3,7 +3,7 @@
 import { escapeMarkdown, renderSection, type ChatSection } from '../../lib/chat/markdown.js';
 import { createResetNarrator } from '../../lib/chat/narrate-reset.js';
 import type { SseSink } from './sse.js';
-import type { TaskStreamHub, WatchedTask } from './task-progress-hub.js';
+import { followTask, type TaskStreamHub, type WatchedTask } from './task-progress-hub.js';
 
 export async function writeSections(sink: SseSink, sections: readonly ChatSection[]): Promise<void> {
   for (const section of sections) await sink.event({ data: renderSection(section) });
@@ -17,21 +17,8 @@ export async function streamChatReset(opts: { hub: TaskStreamHub; sink: SseSink;
     taskId: task.id,
     screenshotPath: (id) => `/api/tasks/${encodeURIComponent(task.id)}/screenshots/${encodeURIComponent(id)}`,
   });
-  let unsubscribe: (() => void) | undefined;
-  try {
-    await new Promise<void>((resolve) => {
-      let chain = Promise.resolve();
-      void sink.closed.then(resolve);
-      unsubscribe = opts.hub.subscribe(task, (update) => {
-        chain = chain
-          .then(async () => {
-            await writeSections(sink, narrator.next(update));
-            if (update.terminal) resolve();
-          })
-          .catch(() => resolve()); // the client is gone mid-write: nothing left to serve
-      });
-    });
-  } finally {
-    unsubscribe?.();
-  }
+  await followTask(opts.hub, task, sink.closed, async (update) => {
+    await writeSections(sink, narrator.next(update));
+    return update.terminal;
+  });
 }

@@ -6,7 +6,7 @@ import { readTaskProgress } from '../../lib/tasks/read-task-progress.js';
 import { terminalStatuses, type ResetProgress, type TaskStatus } from '../../workflows/reset-password.messages.js';
 import type { SseSink } from './sse.js';
 import { createTaskEventWriter, statusEventData } from './task-events.js';
-import type { TaskStreamHub, TaskUpdate } from './task-progress-hub.js';
+import { followTask, type TaskStreamHub, type TaskUpdate } from './task-progress-hub.js';
 
 export interface StreamedTask {
   id: string;
@@ -32,22 +32,7 @@ export async function streamTask(opts: {
     return;
   }
 
-  let unsubscribe: (() => void) | undefined;
-  try {
-    await new Promise<void>((resolve) => {
-      let chain = Promise.resolve();
-      void sink.closed.then(resolve);
-      unsubscribe = opts.hub.subscribe(task, (update) => {
-        chain = chain
-          .then(async () => {
-            if (await write(update)) resolve();
-          })
-          .catch(() => resolve()); // the client is gone mid-write: nothing left to serve
-      });
-    });
-  } finally {
-    unsubscribe?.();
-  }
+  await followTask(opts.hub, task, sink.closed, (update) => write(update));
 }
 
 async function finalUpdate(db: Db, progress: ResetProgress): Promise<TaskUpdate> {

@@ -305,3 +305,32 @@ export function configureTaskStreams(deps: TaskStreamDeps, options: Partial<Task
   hubs.set(deps, hub);
   return hub;
 }
+
+/**
+ * Feeds a task's updates to `handle` one at a time, in order, until it returns
+ * true (done), the client goes away (`closed`), or a write fails. Both SSE
+ * streams (task and chat) follow a task this way.
+ */
+export async function followTask(
+  hub: TaskStreamHub,
+  task: WatchedTask,
+  closed: Promise<unknown>,
+  handle: (update: TaskUpdate) => Promise<boolean>,
+): Promise<void> {
+  let unsubscribe: (() => void) | undefined;
+  try {
+    await new Promise<void>((resolve) => {
+      let chain = Promise.resolve();
+      void closed.then(() => resolve());
+      unsubscribe = hub.subscribe(task, (update) => {
+        chain = chain
+          .then(async () => {
+            if (await handle(update)) resolve();
+          })
+          .catch(() => resolve()); // the client is gone mid-write: nothing left to serve
+      });
+    });
+  } finally {
+    unsubscribe?.();
+  }
+}
