@@ -59,6 +59,9 @@ export function createResetApi(opts: { config: Config; db: Db; catalog?: Catalog
     queries,
     async close() {
       hub.close();
+      // A query cut off by its deadline leaves the SDK's gRPC retry timer armed;
+      // closing the channel under it throws "Channel has been shut down" later.
+      await new Promise((r) => setTimeout(r, 2_000));
       await deps.temporal.close();
     },
   };
