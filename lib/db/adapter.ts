@@ -79,13 +79,24 @@ class SharedFileLibSQL extends PrismaLibSQL {
   }
 }
 
-export function createAdapterFactory(databaseUrl: string, opts: { forMigrations?: boolean } = {}) {
+export function createAdapterFactory(databaseUrl: string, opts: { forMigrations?: boolean; pgPool?: pg.Pool } = {}) {
   if (databaseUrl.startsWith('file:')) {
-    mkdirSync(path.dirname(databaseUrl.slice('file:'.length)), { recursive: true });
+    mkdirSync(path.dirname(sqliteFileOf(databaseUrl)), { recursive: true });
     return new SharedFileLibSQL({ url: databaseUrl });
   }
+  const schema = pgSchemaOf(databaseUrl);
+  return new PrismaPg(opts.pgPool ?? createPgPool(databaseUrl, opts), schema ? { schema } : undefined);
+}
+
+export const sqliteFileOf = (databaseUrl: string) => databaseUrl.slice('file:'.length);
+
+/** `?schema=` (Prisma's convention) on a PostgreSQL URL. */
+export const pgSchemaOf = (databaseUrl: string) => new URL(databaseUrl).searchParams.get('schema') ?? undefined;
+
+/** The connection pool for a PostgreSQL URL; the app's Prisma client and its prepared reads share one. */
+export function createPgPool(databaseUrl: string, opts: { forMigrations?: boolean } = {}): pg.Pool {
   const url = new URL(databaseUrl);
-  const schema = url.searchParams.get('schema') ?? undefined;
+  const schema = pgSchemaOf(databaseUrl);
   url.searchParams.delete('schema');
   const pool = new pg.Pool({
     connectionString: url.toString(),
@@ -93,8 +104,8 @@ export function createAdapterFactory(databaseUrl: string, opts: { forMigrations?
     // The CLI exits when its work is done instead of waiting out idle connections.
     allowExitOnIdle: Boolean(opts.forMigrations),
     ...(opts.forMigrations ? { idleTimeoutMillis: 100 } : {}),
-    // `?schema=` (Prisma's convention) becomes the search path, so the
-    // migration engine and the client agree on where the tables live.
+    // The schema becomes the search path, so the migration engine and the
+    // client agree on where the tables live.
     ...(schema ? { options: `-c search_path="${schema.replace(/"/g, '')}"` } : {}),
     ...(opts.forMigrations ? { Client: CatalogFriendlyClient } : {}),
   });
@@ -102,5 +113,5 @@ export function createAdapterFactory(databaseUrl: string, opts: { forMigrations?
   // 'error' on the pool; unhandled, it would take the whole process down.
   // The next query opens a new connection, so there is nothing to do here.
   pool.on('error', () => {});
-  return new PrismaPg(pool, schema ? { schema } : undefined);
+  return pool;
 }
