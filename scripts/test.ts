@@ -58,7 +58,8 @@ async function main() {
   ensureDebianPackages();
   await ensurePostgres();
   const settings = loadDevSettings();
-  await resolveTemporalCli({ version: settings.cli.version, explicitPath: process.env.TEMPORAL_CLI, log: say });
+  // Tests and CI build from the Go module proxy (a registry), never the official download.
+  await resolveTemporalCli({ version: settings.cli.version, explicitPath: process.env.TEMPORAL_CLI, allowDownload: false, log: say });
   if (!existsSync(path.join(projectRoot, 'generated', 'prisma-pg'))) {
     execFileSync(process.execPath, [path.join(projectRoot, 'scripts', 'prisma-generate.mjs')], { stdio: 'inherit' });
   }
