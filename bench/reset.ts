@@ -97,10 +97,11 @@ async function direct(slug: string): Promise<number> {
   const t0 = performance.now();
   const session = await pool.open(`direct-${person.userId}`, {});
   const page = session.page;
-  const snapshot = await snapshotMailbox(connection);
+  const hostPolicy = { allowPrivate: true }; // the sandbox mailbox is on loopback
+  const snapshot = await snapshotMailbox(connection, hostPolicy);
   let state: PageState = await navigator.openResetEntry(page, { serviceUrl: site.homeUrl, resetUrl: site.resetUrl, loginUrl: site.loginUrl });
   state = await navigator.submitEmail(page, person.email);
-  const found = await waitForResetEmail({ connection, snapshot, service: { name: site.name, domains: site.domains }, kind: state.kind === 'code_prompt' ? 'code' : 'either', timeoutMs: 60_000 });
+  const found = await waitForResetEmail({ connection, hostPolicy, snapshot, service: { name: site.name, domains: site.domains }, kind: state.kind === 'code_prompt' ? 'code' : 'either', timeoutMs: 60_000 });
   if (found.kind === 'link') {
     await page.goto(found.link, { waitUntil: 'domcontentloaded' });
     state = await navigator.detectPageState(page);

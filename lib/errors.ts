@@ -60,6 +60,7 @@ export const resetFailures = {
   UnsupportedChallenge: { retryable: false, reason: 'The site asked for a kind of verification Rekey cannot answer.' },
   MailboxAuth: { retryable: false, reason: 'The mailbox refused the IMAP credentials.' },
   MailboxUnreachable: { retryable: true, reason: 'The mailbox could not be reached.' },
+  MailboxNotAllowed: { retryable: false, reason: 'The mail server resolves to a private or local address, which is not allowed.' },
   TargetNotAllowed: { retryable: false, reason: 'The site resolves to a private or local address, which is not allowed.' },
   LinkHostMismatch: { retryable: false, reason: 'The reset email pointed to a host that does not belong to the service.' },
   NewPasswordUnverified: {

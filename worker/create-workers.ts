@@ -65,7 +65,7 @@ export async function createRekeyWorkers(opts: {
 
   const taskActivities = createTaskActivities({ db, vault, events: deps.events, logger: deps.logger, phoneOtpLink: deps.phoneOtpLink ?? phoneOtpLinkFor({ db, keyring, config }) });
   const webhookActivities = createWebhookActivities({ db, keyring, allowPrivateTargets: config.allowPrivateTargets });
-  const mailActivities = createMailActivities({ db, mailboxes, secrets, services: deps.services, logger: deps.logger });
+  const mailActivities = createMailActivities({ db, mailboxes, secrets, services: deps.services, logger: deps.logger, allowPrivateTargets: config.allowPrivateTargets });
   const browserActivities = createBrowserActivities({
     db,
     pool: deps.pool,

@@ -34,6 +34,20 @@ export class MailboxAuthError extends MailboxError {
   }
 }
 
+/**
+ * The mail server's host is (or now resolves to) an address Rekey may not
+ * reach: loopback, private, metadata… (lib/net/target-guard.ts). Checked at
+ * every connect, not only when the settings were saved.
+ */
+export class MailboxNotAllowedError extends MailboxError {
+  readonly type = 'MailboxNotAllowed';
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MailboxNotAllowedError';
+  }
+}
+
 /** The server could not be reached, dropped us for too long, or lacks the folder. */
 export class MailboxUnreachableError extends MailboxError {
   readonly type = 'MailboxUnreachable';

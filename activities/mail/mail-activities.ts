@@ -19,6 +19,8 @@ export interface MailActivityDeps {
   secrets: TaskSecrets;
   services: ServiceDirectory;
   logger: Logger;
+  /** REKEY_ALLOW_PRIVATE_TARGETS: the mailbox host passes the target guard at every connect. */
+  allowPrivateTargets: boolean;
 }
 
 export interface FoundResetEmail {
@@ -39,6 +41,7 @@ function toFailure(err: unknown): unknown {
 
 export function createMailActivities(deps: MailActivityDeps) {
   const { db, mailboxes, secrets, services } = deps;
+  const hostPolicy = { allowPrivate: deps.allowPrivateTargets };
 
   async function taskAndMailbox(taskId: string) {
     const task = await db.task.findUnique({ where: { id: taskId } });
@@ -53,7 +56,7 @@ export function createMailActivities(deps: MailActivityDeps) {
     async snapshotMailbox({ taskId }: { taskId: string }): Promise<MailboxSnapshot> {
       const { connection } = await taskAndMailbox(taskId);
       try {
-        return await snapshotMailbox(connection);
+        return await snapshotMailbox(connection, hostPolicy);
       } catch (err) {
         throw toFailure(err);
       }
@@ -70,6 +73,7 @@ export function createMailActivities(deps: MailActivityDeps) {
       try {
         const found = await waitForResetEmail({
           connection,
+          hostPolicy,
           snapshot: args.snapshot,
           service: { name: service.name, domains: service.domains },
           kind: args.expect,

@@ -1,3 +1,4 @@
+import type { HostPolicy } from '../../lib/net/target-guard.js';
 import { MailboxUnreachableError } from './errors.js';
 import {
   closeImapClient,
@@ -18,10 +19,10 @@ export interface MailboxSnapshot {
 }
 
 /** Takes the snapshot. Call it BEFORE submitting the forgot-password form. */
-export async function snapshotMailbox(connection: MailboxConnection): Promise<MailboxSnapshot> {
+export async function snapshotMailbox(connection: MailboxConnection, hostPolicy: HostPolicy): Promise<MailboxSnapshot> {
   // Read the clock first: a message racing the STATUS must not fall before `takenAt`.
   const takenAt = new Date().toISOString();
-  const client = await openImapClient(connection, { disableAutoIdle: true });
+  const client = await openImapClient(connection, { hostPolicy, disableAutoIdle: true });
   try {
     const status = await client.status(folderOf(connection), { uidNext: true, uidValidity: true });
     if (!status || status.uidNext === undefined || status.uidValidity === undefined) {

@@ -1,3 +1,4 @@
+import type { HostPolicy } from '../../lib/net/target-guard.js';
 import { MailboxUnreachableError } from './errors.js';
 import {
   closeImapClient,
@@ -19,9 +20,10 @@ export interface MailboxTestResult {
  */
 export async function testMailboxConnection(
   connection: MailboxConnection,
-  options: { timeoutMs?: number } = {},
+  options: { hostPolicy: HostPolicy; timeoutMs?: number },
 ): Promise<MailboxTestResult> {
   const client = await openImapClient(connection, {
+    hostPolicy: options.hostPolicy,
     disableAutoIdle: true,
     connectTimeoutMs: options.timeoutMs ?? 10_000,
   });

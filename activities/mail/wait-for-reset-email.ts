@@ -1,4 +1,5 @@
 import type { ImapFlow } from 'imapflow';
+import type { HostPolicy } from '../../lib/net/target-guard.js';
 import { EmailTimeoutError, MailboxError, MailboxUnreachableError } from './errors.js';
 import { closeImapClient, folderOf, openImapClient, toMailboxError, type MailboxConnection } from './imap-connection.js';
 import type { RejectedEmail, ResetEmailMatch, ResetKind, ServiceIdentity } from './judge-reset-email.js';
@@ -10,6 +11,8 @@ export type { WaitProgress } from './scan-new-messages.js';
 
 export interface WaitForResetEmailOptions {
   connection: MailboxConnection;
+  /** The target guard's policy, applied at every (re)connect. */
+  hostPolicy: HostPolicy;
   snapshot: MailboxSnapshot;
   service: ServiceIdentity;
   kind: ResetKind;
@@ -93,6 +96,7 @@ export async function waitForResetEmail(options: WaitForResetEmailOptions): Prom
     let client: ImapFlow | undefined;
     try {
       client = await openImapClient(options.connection, {
+        hostPolicy: options.hostPolicy,
         connectTimeoutMs: Math.max(1_000, Math.min(15_000, deadline - Date.now())),
       });
       // EXAMINE: watching must not touch \Seen or \Recent in the person's mailbox.

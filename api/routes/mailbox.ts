@@ -6,7 +6,7 @@
 // The host passes the target guard (REKEY_ALLOW_PRIVATE_TARGETS for local servers).
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { MailboxAuthError, MailboxUnreachableError } from '../../activities/mail/errors.js';
+import { MailboxAuthError, MailboxNotAllowedError, MailboxUnreachableError } from '../../activities/mail/errors.js';
 import type { MailboxConnection } from '../../activities/mail/imap-connection.js';
 import { testMailboxConnection } from '../../activities/mail/test-mailbox-connection.js';
 import { AppError } from '../../lib/errors.js';
@@ -186,11 +186,18 @@ export const mailboxRoutes = createApi()
       connection = { ...connection, host: await checkedHost(c, connection.host) };
     }
     try {
-      const result = await testMailboxConnection(connection, { timeoutMs: TEST_TIMEOUT_MS });
+      const result = await testMailboxConnection(connection, {
+        hostPolicy: { allowPrivate: c.get('deps').config.allowPrivateTargets },
+        timeoutMs: TEST_TIMEOUT_MS,
+      });
       return c.json({ ok: true as const, messages: result.messages, uidNext: result.uidNext }, 200);
     } catch (err) {
       if (err instanceof MailboxAuthError) {
         return c.json({ error: { code: 'mailbox_auth_failed', message: `${err.message}. Check them; some providers need an app password.` } }, 422);
+      }
+      if (err instanceof MailboxNotAllowedError) {
+        // The name passed the check above, then resolved elsewhere at connect time.
+        return c.json({ error: { code: 'target_not_allowed', message: err.message, field: 'host' } }, 400);
       }
       if (err instanceof MailboxUnreachableError) {
         if (!err.retryable) {

@@ -10,6 +10,7 @@ const advice: Partial<Record<ResetFailureType, string>> = {
   AccountNotFound: 'Check which email address your {service} account uses, fix it in the vault entry, then retry.',
   MailboxAuth: 'Update the mailbox password in Settings → Mailbox, then retry.',
   MailboxUnreachable: 'Check the mailbox host and port in Settings → Mailbox, then retry.',
+  MailboxNotAllowed: 'Use your mail provider’s public IMAP host in Settings → Mailbox, then retry.',
   OtpTimeout: 'Retry when you have your phone at hand: the code has to be typed within the wait.',
   OtpRejected: 'Retry, and type the newest code the site sent.',
   PasswordRejected: 'Check the site’s password rules; retry, or change it on {service} yourself.',

@@ -16,6 +16,8 @@ import {
 import { startDovecot, type DovecotServer } from '../../../sandbox/mail/dovecot.js';
 import { NETFLUX, codeEmail, compose, phishingEmail, resetEmail, uniqueUser } from './fixtures.js';
 
+// The test Dovecot listens on loopback, which the target guard allows only when told to (as in dev).
+const LOOPBACK = { allowPrivate: true };
 const FAST = { pollIntervalMs: 500, reconnectMinMs: 100, reconnectMaxMs: 500, maxOutageMs: 15_000 };
 const link = (name: string) => `https://netflux.localhost/reset?token=${name}`;
 
@@ -46,13 +48,14 @@ async function newMailbox(): Promise<{ user: string; connection: MailboxConnecti
 }
 
 /** Starts a wait and resolves `watching` once its first scan is done (the session is open). */
-function startWait(options: Omit<WaitForResetEmailOptions, 'service' | 'kind'> & Partial<WaitForResetEmailOptions>) {
+function startWait(options: Omit<WaitForResetEmailOptions, 'service' | 'kind' | 'hostPolicy'> & Partial<WaitForResetEmailOptions>) {
   let markWatching: () => void = () => undefined;
   const watching = new Promise<void>((resolve) => (markWatching = resolve));
   const progress: WaitProgress[] = [];
   const result = waitForResetEmail({
     service: NETFLUX,
     kind: 'link',
+    hostPolicy: LOOPBACK,
     ...options,
     timing: { ...FAST, ...options.timing },
     onProgress: (p) => {
@@ -74,9 +77,9 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
   it('ignores an older reset email from the same site and times out with EmailTimeoutError', async () => {
     const { user, connection } = await newMailbox();
     await deliver(user, resetEmail(link('expired')));
-    const snapshot = await snapshotMailbox(connection);
+    const snapshot = await snapshotMailbox(connection, LOOPBACK);
 
-    const error = await waitForResetEmail({ connection, snapshot, service: NETFLUX, kind: 'link', timeoutMs: 1_500, timing: FAST }).catch((e: unknown) => e);
+    const error = await waitForResetEmail({ hostPolicy: LOOPBACK, connection, snapshot, service: NETFLUX, kind: 'link', timeoutMs: 1_500, timing: FAST }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EmailTimeoutError);
     expect((error as EmailTimeoutError).type).toBe('EmailTimeout');
   });
@@ -84,22 +87,22 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
   it('finds the new reset email and skips the old one', async () => {
     const { user, connection } = await newMailbox();
     await deliver(user, resetEmail(link('expired')));
-    const snapshot = await snapshotMailbox(connection);
+    const snapshot = await snapshotMailbox(connection, LOOPBACK);
     const uid = await deliver(user, resetEmail(link('fresh')));
 
-    const found = await waitForResetEmail({ connection, snapshot, service: NETFLUX, kind: 'link', timeoutMs: 5_000, timing: FAST });
+    const found = await waitForResetEmail({ hostPolicy: LOOPBACK, connection, snapshot, service: NETFLUX, kind: 'link', timeoutMs: 5_000, timing: FAST });
     expect(found).toEqual({ uid, kind: 'link', link: link('fresh'), rejected: [] });
   });
 
   it('reports a look-alike with the right display name, never chooses or opens it', async () => {
     const { user, connection } = await newMailbox();
-    const snapshot = await snapshotMailbox(connection);
+    const snapshot = await snapshotMailbox(connection, LOOPBACK);
     const { port } = phishingSite.address() as AddressInfo;
     const phishingLink = `http://localhost:${port}/reset?token=steal`;
     const validUid = await deliver(user, resetEmail(link('real')));
     const phishingUid = await deliver(user, phishingEmail(phishingLink)); // newer than the real one
 
-    const found = await waitForResetEmail({ connection, snapshot, service: NETFLUX, kind: 'link', timeoutMs: 5_000, timing: FAST });
+    const found = await waitForResetEmail({ hostPolicy: LOOPBACK, connection, snapshot, service: NETFLUX, kind: 'link', timeoutMs: 5_000, timing: FAST });
     expect(found).toEqual({
       uid: validUid,
       kind: 'link',
@@ -108,9 +111,9 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
     });
 
     // Alone in the mailbox, the look-alike is still never chosen.
-    const next = await snapshotMailbox(connection);
+    const next = await snapshotMailbox(connection, LOOPBACK);
     const onlyPhishing = await deliver(user, phishingEmail(phishingLink));
-    const error = await waitForResetEmail({ connection, snapshot: next, service: NETFLUX, kind: 'link', timeoutMs: 1_500, timing: FAST }).catch((e: unknown) => e);
+    const error = await waitForResetEmail({ hostPolicy: LOOPBACK, connection, snapshot: next, service: NETFLUX, kind: 'link', timeoutMs: 1_500, timing: FAST }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EmailTimeoutError);
     expect((error as EmailTimeoutError).rejected).toEqual([{ uid: onlyPhishing, reason: 'link_host_not_allowed', host: 'localhost' }]);
     expect(phishingHits).toBe(0);
@@ -118,16 +121,16 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
 
   it('reads a one-time code', async () => {
     const { user, connection } = await newMailbox();
-    const snapshot = await snapshotMailbox(connection);
+    const snapshot = await snapshotMailbox(connection, LOOPBACK);
     const uid = await deliver(user, codeEmail('482913'));
 
-    const found = await waitForResetEmail({ connection, snapshot, service: NETFLUX, kind: 'code', timeoutMs: 5_000, timing: FAST });
+    const found = await waitForResetEmail({ hostPolicy: LOOPBACK, connection, snapshot, service: NETFLUX, kind: 'code', timeoutMs: 5_000, timing: FAST });
     expect(found).toEqual({ uid, kind: 'code', code: '482913', rejected: [] });
   });
 
   it('wakes up on IDLE when the email arrives (latency printed, not asserted)', async () => {
     const { user, connection } = await newMailbox();
-    const snapshot = await snapshotMailbox(connection);
+    const snapshot = await snapshotMailbox(connection, LOOPBACK);
     // Polling is pushed out of the way: only IDLE can deliver the news in time.
     const wait = startWait({ connection, snapshot, timeoutMs: 20_000, timing: { idlePollIntervalMs: 15_000 } });
     await wait.watching;
@@ -153,7 +156,7 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
       const user = uniqueUser('poll');
       await noIdle.addUser(user, 'pw');
       const connection = { host: noIdle.host, port: noIdle.port, secure: false, user, password: 'pw' };
-      const snapshot = await snapshotMailbox(connection);
+      const snapshot = await snapshotMailbox(connection, LOOPBACK);
       const wait = startWait({ connection, snapshot, timeoutMs: 10_000, timing: { pollIntervalMs: 300, idlePollIntervalMs: 60_000 } });
       await wait.watching;
       const uid = await noIdle.deliver(user, await compose(resetEmail(link('polled'))));
@@ -165,7 +168,7 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
 
   it('resumes from the last heartbeat: nothing missed, nothing counted twice', async () => {
     const { user, connection } = await newMailbox();
-    const snapshot = await snapshotMailbox(connection);
+    const snapshot = await snapshotMailbox(connection, LOOPBACK);
     const { port } = phishingSite.address() as AddressInfo;
     const phishingUid = await deliver(user, phishingEmail(`http://localhost:${port}/r?t=1`));
     await deliver(user, { from: 'Friend <friend@example.test>', subject: 'Lunch?', text: 'Tomorrow at noon?' });
@@ -178,7 +181,7 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
 
     // The reset email lands between the attempts: the retry starts where the heartbeat left off.
     const uid = await deliver(user, resetEmail(link('after-crash')));
-    const resume = { connection, snapshot, service: NETFLUX, kind: 'link' as const, timing: FAST };
+    const resume = { hostPolicy: LOOPBACK, connection, snapshot, service: NETFLUX, kind: 'link' as const, timing: FAST };
     const resumed = await waitForResetEmail({ ...resume, timeoutMs: 5_000, resumeFrom: heartbeat });
     expect(resumed).toEqual({
       uid,
@@ -195,7 +198,7 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
 
   it('reconnects after the server drops the session and after a Dovecot restart', async () => {
     const { user, connection } = await newMailbox();
-    const snapshot = await snapshotMailbox(connection);
+    const snapshot = await snapshotMailbox(connection, LOOPBACK);
     const wait = startWait({ connection, snapshot, timeoutMs: 30_000 });
     await wait.watching;
 
@@ -210,7 +213,7 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
     const { user, connection } = await newMailbox();
     const hourAgo = new Date(Date.now() - 60 * 60_000);
     await deliver(user, resetEmail(link('before-request')), hourAgo);
-    const snapshot = await snapshotMailbox(connection);
+    const snapshot = await snapshotMailbox(connection, LOOPBACK);
     const wait = startWait({ connection, snapshot, timeoutMs: 20_000 });
     await wait.watching;
 
@@ -226,7 +229,7 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
     const { connection } = await newMailbox();
     const snapshot = { uidValidity: '1', uidNext: 1, takenAt: new Date().toISOString() };
     const started = Date.now();
-    const error = await waitForResetEmail({ connection: { ...connection, password: 'wrong' }, snapshot, service: NETFLUX, kind: 'link', timeoutMs: 10_000, timing: FAST }).catch((e: unknown) => e);
+    const error = await waitForResetEmail({ hostPolicy: LOOPBACK, connection: { ...connection, password: 'wrong' }, snapshot, service: NETFLUX, kind: 'link', timeoutMs: 10_000, timing: FAST }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MailboxAuthError);
     expect((error as MailboxAuthError).type).toBe('MailboxAuth');
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -235,14 +238,14 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
   it('gives up with MailboxUnreachableError when the server stays away', async () => {
     const snapshot = { uidValidity: '1', uidNext: 1, takenAt: new Date().toISOString() };
     const connection = { host: '127.0.0.1', port: 1, secure: false, user: 'nobody', password: 'x' };
-    const error = await waitForResetEmail({ connection, snapshot, service: NETFLUX, kind: 'link', timeoutMs: 10_000, timing: { ...FAST, maxOutageMs: 800 } }).catch((e: unknown) => e);
+    const error = await waitForResetEmail({ hostPolicy: LOOPBACK, connection, snapshot, service: NETFLUX, kind: 'link', timeoutMs: 10_000, timing: { ...FAST, maxOutageMs: 800 } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MailboxUnreachableError);
     expect((error as MailboxUnreachableError).type).toBe('MailboxUnreachable');
   });
 
   it('stops when the activity is cancelled', async () => {
     const { connection } = await newMailbox();
-    const snapshot = await snapshotMailbox(connection);
+    const snapshot = await snapshotMailbox(connection, LOOPBACK);
     const controller = new AbortController();
     const wait = startWait({ connection, snapshot, timeoutMs: 30_000, signal: controller.signal });
     await wait.watching;
