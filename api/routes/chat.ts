@@ -4,10 +4,15 @@
 // poller as the task API. Decisions that can fail (unknown ids, limits) are
 // made before the stream starts, so they answer with the usual JSON errors;
 // questions back (which service? which entry?) are `result` sections.
+//
+// A stream that follows a reset names its task in the `X-Rekey-Task-Id`
+// header, so a page that reloads mid-reset can pick the same reset up again
+// with GET /api/chat/reset/{id}: the narration from the start, then live.
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { escapeMarkdown, type ChatSection } from '../../lib/chat/markdown.js';
 import { planChatReset } from '../../lib/chat/plan-chat-reset.js';
-import { nowOf } from '../context.js';
+import { nowOf, type AppEnv } from '../context.js';
 import { AppError } from '../../lib/errors.js';
 import { assertWithinLimits, consumeRateLimit } from '../../lib/rate-limit/rate-limit-store.js';
 import { rateLimits } from '../../lib/rate-limit/rules.js';
@@ -31,6 +36,12 @@ const ChatResetBody = z
   })
   .openapi('ChatResetRequest');
 
+const TaskIdParam = z.object({
+  id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, description: 'The task id (the `X-Rekey-Task-Id` header of the chat stream)' }),
+});
+
+const taskIdHeader = { 'X-Rekey-Task-Id': { description: 'The reset this stream follows', schema: { type: 'string' as const } } };
+
 const chatDescription = [
   'Server-Sent Events of markdown sections. Each section chunk is one message: its first `data:` line is `<!-- section:NAME -->`,',
   'its next `data:` lines are the markdown. Sections: `header` (`## Resetting <Service> password`), `progress` (the first starts with',
@@ -49,7 +60,7 @@ const chatRoute = createRoute({
   middleware: requireUser(),
   request: { body: { required: true, content: { 'application/json': { schema: ChatResetBody } } } },
   responses: {
-    200: { description: chatDescription, content: { 'text/event-stream': { schema: z.string() } } },
+    200: { description: chatDescription, headers: taskIdHeader, content: { 'text/event-stream': { schema: z.string() } } },
     400: errorResponse('Invalid body (the field is named)'),
     401: errorResponse('Not signed in'),
     403: errorResponse('Cross-origin request with a session cookie (`csrf_rejected`)'),
@@ -59,13 +70,43 @@ const chatRoute = createRoute({
   },
 });
 
-export const chatRoutes = createApi().openapi(chatRoute, async (c) => {
+const followRoute = createRoute({
+  method: 'get',
+  path: '/api/chat/reset/{id}',
+  tags: ['Reset'],
+  summary: 'Follow a reset in the chat’s sections again (after a reload)',
+  description:
+    'The same event stream as `POST /api/chat/reset` for one of your resets: the header, the narration of every step so far, then the live ' +
+    'changes until the result. A finished reset answers its whole story at once. Starts nothing and counts toward no limit.',
+  security: signedIn,
+  middleware: requireUser(),
+  request: { params: TaskIdParam },
+  responses: {
+    200: { description: 'Markdown sections, as for POST /api/chat/reset', headers: taskIdHeader, content: { 'text/event-stream': { schema: z.string() } } },
+    401: errorResponse('Not signed in'),
+    404: errorResponse('No such task (or not yours)'),
+  },
+});
+
+/** The chat stream of one reset, named in a header for the page to reattach after a reload. */
+function followInChat(c: Context<AppEnv>, task: { id: string; workflowId: string }, serviceName: string) {
+  const hub = taskStreamsOf(c.get('deps'));
+  c.header('X-Rekey-Task-Id', task.id);
+  return respondWithSse(c, { keepAliveMs: hub.options.keepAliveMs }, (sink) => streamChatReset({ hub, sink, task, serviceName }));
+}
+
+export const chatRoutes = createApi()
+  .openapi(followRoute, async (c) => {
+    const { userId } = principalOf(c);
+    const task = await findOwnTask(c.get('deps').db, { userId, taskId: c.req.valid('param').id });
+    return followInChat(c, task, task.serviceName);
+  })
+  .openapi(chatRoute, async (c) => {
   const deps = c.get('deps');
   const { userId } = principalOf(c);
   const body = c.req.valid('json');
-  const hub = taskStreamsOf(deps);
-  const sse = (run: Parameters<typeof respondWithSse>[2]) => respondWithSse(c, { keepAliveMs: hub.options.keepAliveMs }, run);
-  const reply = (sections: ChatSection[]) => sse((sink) => writeSections(sink, sections));
+  const { keepAliveMs } = taskStreamsOf(deps).options;
+  const reply = (sections: ChatSection[]) => respondWithSse(c, { keepAliveMs }, (sink) => writeSections(sink, sections));
 
   const plan = await planChatReset({ db: deps.db, catalog: deps.catalog, config: deps.config }, { userId, ...body });
 
@@ -114,5 +155,5 @@ export const chatRoutes = createApi().openapi(chatRoute, async (c) => {
     }
     task = { id: holder.id, workflowId: holder.workflowId };
   }
-  return sse((sink) => streamChatReset({ hub, sink, task, serviceName: plan.service.name }));
+  return followInChat(c, task, plan.service.name);
 });

@@ -85,6 +85,21 @@ for (const dbKind of availableDbKinds()) {
       expect(text).not.toContain(current!);
       expect(text).not.toContain(oldPassword);
       expect(h.sandbox.checkPassword('papercrane', person.email, current!)).toBe(true);
+
+      // A page reloaded after the end picks the reset up by its id: the same story, told at once.
+      const taskId = res.headers.get('x-rekey-task-id');
+      expect(taskId).toBe((await h.db.task.findFirstOrThrow({ where: { userId: person.userId } })).id);
+      const again = await request(api, 'GET', `/api/chat/reset/${taskId}`, { person: me });
+      expect(again.status).toBe(200);
+      expect(again.headers.get('x-rekey-task-id')).toBe(taskId);
+      const replay = (await collectSse(again)).filter((m) => !m.comment);
+      expectChatFraming(replay);
+      expect(collapse(replay.map(sectionOf))).toEqual(['header', 'progress', 'gmail', 'progress', 'password', 'result']);
+      expect(replay[0]!.raw).toBe(events[0]!.raw);
+      expect(replay.flatMap((m) => m.data.slice(1)).filter((l) => l.startsWith('✓ ')).map((l) => l.replace(/ \(.*\)$/, ''))).toEqual(
+        lines.filter((l) => l.startsWith('✓ ')).map((l) => l.replace(/ \(.*\)$/, '')),
+      );
+      expect(replay.slice(-2).map((m) => m.raw)).toEqual(events.slice(-2).map((m) => m.raw));
     });
 
     it('telewave: the code typed as a chat message reaches the waiting reset', { timeout: 120_000 }, async () => {
@@ -109,6 +124,20 @@ for (const dbKind of availableDbKinds()) {
         }
       }
       expect(phoneLink).toMatch(new RegExp(`^${h.config.appOrigin}/otp/[A-Za-z0-9_-]{43}$`));
+
+      // A reloaded chat page follows the same waiting reset: the story so far, and the same prompt.
+      const reattached = readSse(await request(api, 'GET', `/api/chat/reset/${chat.headers.get('x-rekey-task-id')}`, { person: me }));
+      const retold: string[] = [];
+      for await (const m of reattached) {
+        if (m.comment) continue;
+        retold.push(...m.data.slice(1));
+        if (m.data.some((l) => l.includes('Type just the code here'))) break;
+      }
+      await reattached.return(undefined);
+      expect(retold[0]).toBe('## Resetting Telewave Mobile password');
+      expect(retold.some((l) => l.startsWith('✓ Email address entered'))).toBe(true);
+      expect(retold.join('\n')).toContain(`[this link](${phoneLink})`);
+
       const token = phoneLink!.split('/otp/')[1]!;
       const page = await request(api, 'GET', `/otp/${token}`);
       expect(page.status).toBe(200);

@@ -237,6 +237,31 @@ forEachDatabase('/api/chat/reset', (get) => {
       await it.return(undefined);
       const task = await get().db.task.findFirstOrThrow({ where: { userId: alice.userId } });
       expect(task).toMatchObject({ serviceId: 'netflix', email: alice.email, status: 'pending' });
+      expect(res.headers.get('x-rekey-task-id')).toBe(task.id);
+    });
+
+    it('GET /api/chat/reset/{id} follows one’s own reset again: 200 with its header; 401 anonymous; 404 for another person’s or an unknown id', async () => {
+      const alice = await signedInPerson(get().db);
+      const id = randomUUID();
+      await get().db.task.create({
+        data: { id, userId: alice.userId, serviceId: 'netflix', serviceName: 'Netflix', serviceUrl: 'https://netflix.com', email: 'a@example.com', accountKey: `netflix:${id}`, workflowId: `reset-netflix-${id}`, status: 'running', step: 'navigate', seq: 1 },
+      });
+      const res = await request(api, 'GET', `/api/chat/reset/${id}`, { person: alice });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(res.headers.get('x-rekey-task-id')).toBe(id);
+      const it = readSse(res);
+      expect((await it.next()).value!.raw).toBe('data: <!-- section:header -->\ndata: ## Resetting Netflix password');
+      await it.return(undefined);
+
+      expect((await request(api, 'GET', `/api/chat/reset/${id}`)).status).toBe(401);
+      const bob = await signedInPerson(get().db);
+      const foreign = await request(api, 'GET', `/api/chat/reset/${id}`, { person: bob });
+      expect(foreign.status).toBe(404);
+      expect((await errorOf(foreign)).code).toBe('not_found');
+      expect((await request(api, 'GET', `/api/chat/reset/${randomUUID()}`, { person: alice })).status).toBe(404);
+      // Following starts nothing.
+      expect(await get().db.task.count({ where: { userId: alice.userId } })).toBe(1);
     });
 
     it('400 names the field; 401 anonymous; 403 cross-origin; 404 for another person’s vault entry', async () => {
