@@ -76,6 +76,13 @@ describe('web UI pages', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL(/\/chat$/);
     await page.getByRole('heading', { name: 'Chat' }).waitFor();
+    // A question back (no reset starts): the conversation is kept for a reload of this tab, until sign-out.
+    await page.getByLabel('Message').fill('reset gitlub');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.bubble.theirs').getByText('Which one do you mean?').waitFor();
+    await page.reload();
+    await page.locator('.bubble.theirs').getByText('Which one do you mean?').waitFor();
+    expect(await page.locator('.bubble.mine').count()).toBe(1);
 
     // Two-factor: QR code, a code computed from the shown secret, recovery codes shown once.
     await page.getByRole('link', { name: 'Settings', exact: true }).click();
@@ -135,6 +142,7 @@ describe('web UI pages', () => {
     // Sign out, sign in again: the 2FA step takes a recovery code.
     await page.getByRole('button', { name: 'Sign out' }).first().click();
     await page.waitForURL(/\/signin$/);
+    expect(await page.evaluate(() => sessionStorage.getItem('rekey.chat'))).toBeNull();
     await expectAccessible(page, 'sign-in');
     await screenshot(page, '04-sign-in');
     // By keyboard alone: the page heading has the focus, Tab reaches the fields in order, Enter submits.

@@ -120,6 +120,19 @@ describe('resets from the web UI', () => {
     await expectAccessible(page, 'chat waiting for a code');
     await screenshot(page, 'flow-03-chat-waiting-for-code');
 
+    // A reload keeps the conversation (this tab's sessionStorage, without the phone link) and follows the waiting reset again.
+    const kept = (await page.evaluate(() => sessionStorage.getItem('rekey.chat'))) ?? '';
+    expect(kept).toContain('Reset my Telewave password');
+    expect(kept).not.toContain('/otp/');
+    await page.reload();
+    await page.locator('.bubble.mine').filter({ hasText: 'Reset my Telewave password' }).waitFor();
+    expect(await page.locator('.bubble.mine').count()).toBe(1);
+    await reply.getByRole('heading', { name: /Resetting Telewave/ }).waitFor();
+    await reply.locator('.otp-prompt').waitFor({ timeout: 30_000 });
+    expect(await reply.locator('.otp-prompt a.otp-link').getAttribute('href')).toBe(otpUrl);
+    expect(await reply.locator('.agent .step-line.done').count()).toBeGreaterThan(0);
+    await screenshot(page, 'flow-03b-chat-after-reload');
+
     // The phone: no session, 360×740.
     const phoneContext = await newContext(browser, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     const phone = await phoneContext.newPage();

@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, get, onUnauthorized, post } from '../api/client';
 import type { User } from '../api/types';
+import { forgetConversation } from '../lib/saved-conversation';
 
 interface AuthState {
   user: User | null;
@@ -36,6 +37,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     await post('/api/auth/signout').catch(() => undefined);
+    // The chat kept for a reload of this tab goes with the session.
+    forgetConversation();
     setUser(null);
   }, []);
 

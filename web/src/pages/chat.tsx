@@ -2,7 +2,9 @@
 // /api/chat/reset; the answer is an SSE stream of markdown sections, read
 // from the fetch body and folded into one reply (lib/chat-sections.ts), shown
 // as components: header, the Agent accordion, the mailbox indicator, the
-// CAPTCHA prompt, the new-password confirmation and the result.
+// CAPTCHA prompt, the new-password confirmation and the result. A reload
+// keeps the conversation (lib/saved-conversation.ts) and follows the resets
+// still running again.
 import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { ApiError, errorFrom, get, messageOf, post } from '../api/client';
@@ -14,40 +16,110 @@ import { SafeMarkdown } from '../components/markdown';
 import { OtpPrompt } from '../components/otp-prompt';
 import { failureMessage, useSudo } from '../components/sudo';
 import { applySection, emptyReply, entryIdOf, otpPending, outcomeOf, parseSection, type ChatReply, type ProgressLine } from '../lib/chat-sections';
+import { loadConversation, saveConversation, type SavedTurn } from '../lib/saved-conversation';
 import { readSse } from '../lib/sse';
 
-interface Turn {
-  id: number;
-  message: string;
-  reply: ChatReply;
-  state: 'streaming' | 'done' | 'error';
-  error?: string;
-}
+type Turn = SavedTurn;
 
 let nextTurnId = 1;
 
 /**
  * The conversation outlives the page: going to the vault and back keeps it,
- * and a reset still streaming goes on meanwhile. It belongs to one person: a
- * different sign-in starts it afresh (and stops the old streams).
+ * and a reset still streaming goes on meanwhile; a reload of the tab keeps it
+ * too. It belongs to one person: a different sign-in starts it afresh (and
+ * stops the old streams).
  */
 const conversation = {
   owner: '' as string,
   turns: [] as Turn[],
   controllers: new Set<AbortController>(),
+  /** Turns whose stream this page is reading now. */
+  live: new Set<number>(),
   listeners: new Set<() => void>(),
   set(change: (turns: Turn[]) => Turn[]) {
     this.turns = change(this.turns);
+    saveConversation(this.owner, this.turns);
     this.listeners.forEach((l) => l());
   },
+  /** Switches to `owner`'s conversation: the one this tab kept for them, if any. */
   claim(owner: string) {
     if (this.owner === owner) return;
     this.controllers.forEach((c) => c.abort());
     this.controllers.clear();
+    this.live.clear();
     this.owner = owner;
-    this.turns = [];
+    this.turns = loadConversation(owner);
+    nextTurnId = Math.max(nextTurnId, ...this.turns.map((t) => t.id + 1));
   },
 };
+
+const update = (id: number, change: (t: Turn) => Turn) => conversation.set((all) => all.map((t) => (t.id === id ? change(t) : t)));
+
+/**
+ * Reads a chat stream into turn `id`'s reply, section by section. `retell`:
+ * the stream tells the story from its start, so its first section replaces
+ * what the turn showed (kept on screen until then).
+ */
+async function streamInto(id: number, res: Response, signal: AbortSignal, retell: boolean): Promise<void> {
+  if (!res.ok) throw await errorFrom(res);
+  if (!res.body) throw new Error('The server sent no stream.');
+  const taskId = res.headers.get('x-rekey-task-id') ?? undefined;
+  if (taskId) update(id, (t) => ({ ...t, taskId }));
+  let fresh = retell;
+  await readSse(
+    res.body,
+    (event) => {
+      const section = parseSection(event.data);
+      if (!section) return;
+      const from = fresh ? emptyReply() : undefined;
+      fresh = false;
+      update(id, (t) => ({ ...t, reply: applySection(from ?? t.reply, section) }));
+    },
+    signal,
+  );
+  update(id, (t) => ({ ...t, state: 'done' }));
+}
+
+/** Runs one stream for turn `id`, tracked so a change of person stops it. */
+async function runStream(id: number, open: (signal: AbortSignal) => Promise<Response>, retell = false): Promise<void> {
+  const controller = new AbortController();
+  conversation.controllers.add(controller);
+  conversation.live.add(id);
+  try {
+    await streamInto(id, await open(controller.signal), controller.signal, retell);
+  } catch (err) {
+    if (controller.signal.aborted) return;
+    const text =
+      err instanceof ApiError && err.status === 429
+        ? `Too many resets started. Try again in ${Math.ceil((err.retryAfter ?? 300) / 60)} minutes.`
+        : messageOf(err);
+    update(id, (t) => ({ ...t, state: 'error', error: text }));
+  } finally {
+    conversation.controllers.delete(controller);
+    conversation.live.delete(id);
+  }
+}
+
+/**
+ * After a reload, turns still marked streaming have nobody reading them: a
+ * turn whose reset was running follows it again from the start of its story
+ * (the reply is told anew); a turn cut off before Rekey answered says so.
+ */
+function followRestoredTurns() {
+  for (const turn of conversation.turns) {
+    if (turn.state !== 'streaming' || conversation.live.has(turn.id)) continue;
+    if (!turn.taskId) {
+      update(turn.id, (t) => ({ ...t, state: t.reply.result.length ? 'done' : 'error', error: t.reply.result.length ? undefined : 'The page was reloaded before Rekey answered. Send the message again.' }));
+      continue;
+    }
+    const taskId = turn.taskId;
+    void runStream(
+      turn.id,
+      (signal) => fetch(`/api/chat/reset/${encodeURIComponent(taskId)}`, { credentials: 'same-origin', headers: { accept: 'text/event-stream' }, signal }),
+      true,
+    );
+  }
+}
 const subscribe = (listener: () => void) => {
   conversation.listeners.add(listener);
   return () => conversation.listeners.delete(listener);
@@ -59,43 +131,20 @@ export function ChatPage() {
   conversation.claim(user?.id ?? '');
   const turns = useSyncExternalStore(subscribe, snapshot);
   const [message, setMessage] = useState('');
-
-  const update = (id: number, change: (t: Turn) => Turn) => conversation.set((all) => all.map((t) => (t.id === id ? change(t) : t)));
+  useEffect(followRestoredTurns, [user?.id]);
 
   const send = useCallback(async (text: string, extra: { passwordId?: string } = {}) => {
     const id = nextTurnId++;
     conversation.set((all) => [...all, { id, message: text, reply: emptyReply(), state: 'streaming' }]);
-    const controller = new AbortController();
-    conversation.controllers.add(controller);
-    try {
-      const res = await fetch('/api/chat/reset', {
+    await runStream(id, (signal) =>
+      fetch('/api/chat/reset', {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
         body: JSON.stringify({ message: text, ...extra }),
-        signal: controller.signal,
-      });
-      if (!res.ok) throw await errorFrom(res);
-      if (!res.body) throw new Error('The server sent no stream.');
-      await readSse(
-        res.body,
-        (event) => {
-          const section = parseSection(event.data);
-          if (section) update(id, (t) => ({ ...t, reply: applySection(t.reply, section) }));
-        },
-        controller.signal,
-      );
-      update(id, (t) => ({ ...t, state: 'done' }));
-    } catch (err) {
-      if (controller.signal.aborted) return;
-      const text =
-        err instanceof ApiError && err.status === 429
-          ? `Too many resets started. Try again in ${Math.ceil((err.retryAfter ?? 300) / 60)} minutes.`
-          : messageOf(err);
-      update(id, (t) => ({ ...t, state: 'error', error: text }));
-    } finally {
-      conversation.controllers.delete(controller);
-    }
+        signal,
+      }),
+    );
   }, []);
 
   function submit(e: FormEvent) {
