@@ -1,7 +1,9 @@
 // The phone OTP prompt: `GET /otp/{token}` is a small mobile page to type the
 // code a site sent; it posts to `POST /api/otp/{token}`. No sign-in: the token
 // is the capability — scoped to one task's wait, single-use once a code is
-// accepted, void after 5 submissions, expired when the wait ends.
+// accepted, void after 5 submissions, expired when the wait ends. After
+// sending, the page asks `GET /api/otp/{token}/outcome` what became of the
+// code (the site took it, asked again, or the reset failed).
 //
 // Status codes: 404 for a token that never existed; 410 for one that is over
 // (expired, used or void) — the person followed a real link, and "gone" tells
@@ -12,7 +14,9 @@
 // are their own routes.
 import { createRoute, z } from '@hono/zod-openapi';
 import { html } from 'hono/html';
+import { AppError } from '../../lib/errors.js';
 import { findPhoneOtpToken, type PhoneOtpTokenState } from '../../lib/tasks/phone-otp-link.js';
+import { readPhoneOtpOutcome } from '../../lib/tasks/phone-otp-outcome.js';
 import { submitPhoneOtp } from '../../lib/tasks/submit-phone-otp.js';
 import { createTaskSecrets } from '../../lib/tasks/task-secrets.js';
 import { temporalClient } from '../../lib/tasks/temporal-client.js';
@@ -27,6 +31,15 @@ const PhoneOtpBody = z
   .object({ code: z.string().trim().min(1).max(32).openapi({ description: 'The code the site sent', example: '123456' }) })
   .openapi('PhoneOtpRequest');
 const PhoneOtpAccepted = z.object({ accepted: z.literal(true) }).openapi('PhoneOtpAccepted');
+const PhoneOtpOutcome = z
+  .object({
+    state: z.enum(['waiting', 'entering', 'asked_again', 'completed', 'failed', 'cancelled']).openapi({
+      description: '`waiting`: no code sent yet; `entering`: the reset is using it; `asked_again`: the site wants another code (a new prompt); then how the reset ended',
+      example: 'completed',
+    }),
+    message: z.string().openapi({ example: 'Done: Telewave took the code and your password was reset. You can close this page.' }),
+  })
+  .openapi('PhoneOtpOutcome');
 
 const pageRoute = createRoute({
   method: 'get',
@@ -75,6 +88,21 @@ const submitRoute = createRoute({
   },
 });
 
+const outcomeRoute = createRoute({
+  method: 'get',
+  path: '/api/otp/{token}/outcome',
+  tags: ['Phone OTP'],
+  summary: 'What became of the code sent with this link',
+  description: 'No session: the token is the credential. A used link answers for 30 minutes after its code was sent.',
+  security: [],
+  request: { params: TokenParam },
+  responses: {
+    200: { description: 'The outcome so far', content: { 'application/json': { schema: PhoneOtpOutcome } } },
+    404: errorResponse('Unknown link'),
+    410: errorResponse('The link is over: expired or void without a code, or used more than 30 minutes ago (`gone`)'),
+  },
+});
+
 export const otpRoutes = createApi()
   .openapi(scriptRoute, (c) => {
     c.header('Cache-Control', 'public, max-age=300');
@@ -103,6 +131,14 @@ export const otpRoutes = createApi()
       { token, code },
     );
     return c.json(result, 200);
+  })
+  .openapi(outcomeRoute, async (c) => {
+    const deps = c.get('deps');
+    c.header('Cache-Control', 'no-store');
+    const outcome = await readPhoneOtpOutcome({ db: deps.db, now: () => nowOf(deps) }, c.req.valid('param').token);
+    if (outcome === null) throw new AppError('not_found', 'Unknown link');
+    if (outcome === 'gone') throw new AppError('gone', 'This link is over');
+    return c.json(outcome, 200);
   });
 
 function overPage(state: Exclude<PhoneOtpTokenState, 'live'>, service: string) {
@@ -158,6 +194,7 @@ button[disabled]{background:#9aa5b1}
 #status{min-height:1.5em;margin-top:16px}
 #status.ok{color:#166534;font-weight:600}
 #status.error{color:#b91c1c}
+#status.busy{color:#3e4c59}
 `;
 
 const PHONE_OTP_SCRIPT = `'use strict';
@@ -168,6 +205,23 @@ const PHONE_OTP_SCRIPT = `'use strict';
   var button = form.querySelector('button');
   var status = document.getElementById('status');
   function say(text, kind) { status.textContent = text; status.className = kind || ''; }
+  // After the code went to the reset: ask what became of it until the reset moves on.
+  function follow(url, until) {
+    fetch(url, { credentials: 'omit', cache: 'no-store' }).then(function (res) {
+      return res.ok ? res.json() : null;
+    }).then(function (outcome) {
+      if (!outcome) { say('Code accepted. You can close this page; the reset continues on your computer.', 'ok'); return; }
+      var done = outcome.state === 'completed';
+      var over = done || outcome.state === 'failed' || outcome.state === 'cancelled';
+      say(outcome.message, done ? 'ok' : over || outcome.state === 'asked_again' ? 'error' : 'busy');
+      if (over) return;
+      if (Date.now() > until) { say('Code accepted. You can close this page; the reset continues on your computer.', 'ok'); return; }
+      setTimeout(function () { follow(url, until); }, 1500);
+    }, function () {
+      if (Date.now() > until) return;
+      setTimeout(function () { follow(url, until); }, 3000);
+    });
+  }
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     var code = input.value.replace(/[\\s-]/g, '');
@@ -182,8 +236,9 @@ const PHONE_OTP_SCRIPT = `'use strict';
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (body) {
         if (res.ok && body.accepted) {
-          say('Code accepted. You can close this page; the reset continues on your computer.', 'ok');
+          say('Code accepted. Entering it on the site…', 'busy');
           input.disabled = true;
+          follow(form.getAttribute('data-action') + '/outcome', Date.now() + 180000);
           return;
         }
         var message = (body && body.error && body.error.message) || 'That did not work. Try again.';

@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../lib/db/index.js';
+import { hashToken } from '../../lib/crypto.js';
 import { ensurePhoneOtpLink } from '../../lib/tasks/phone-otp-link.js';
 import { testConfig } from '../support/test-config.js';
 import { forEachDatabase } from '../support/test-db.js';
@@ -124,6 +125,51 @@ forEachDatabase('phone OTP', (get) => {
       expect((await get().db.otpToken.findFirstOrThrow({ where: { taskId: task.id } })).attempts).toBe(5);
       expect((await request(api, 'GET', `/otp/${token}`)).status).toBe(410);
       expect(await get().db.taskSecret.count({ where: { taskId: task.id } })).toBe(0);
+    });
+  });
+
+  describe('GET /api/otp/{token}/outcome', () => {
+    const outcomeOf = async (token: string) => {
+      const res = await request(api, 'GET', `/api/otp/${token}/outcome`);
+      return { status: res.status, body: (await res.json()) as { state?: string; message?: string; error?: { code: string } }, cacheControl: res.headers.get('cache-control') };
+    };
+    const useToken = (db: Db, token: string, usedAt: Date) => db.otpToken.updateMany({ where: { tokenHash: hashToken(token) }, data: { usedAt } });
+
+    it('tells the phone what became of its code: waiting, entering, asked again, then how the reset ended', async () => {
+      const { db } = get();
+      const { task, token } = await waitingTask(db);
+      expect(await outcomeOf(token)).toMatchObject({ status: 200, body: { state: 'waiting' }, cacheControl: 'no-store' });
+
+      // Just sent: the task row still says waiting for the code it was given.
+      await useToken(db, token, new Date(Date.now() + 60_000));
+      expect((await outcomeOf(token)).body).toEqual({ state: 'entering', message: 'Code sent. Rekey is entering it on Telewave Mobile…' });
+      await db.task.update({ where: { id: task.id }, data: { status: 'running', waitingFor: null } });
+      expect((await outcomeOf(token)).body.state).toBe('entering');
+
+      // The site wanted another code: the task waits again after the code was used.
+      await useToken(db, token, new Date(Date.now() - 1_000));
+      await db.task.update({ where: { id: task.id }, data: { status: 'waiting_for_otp', waitingFor: 'otp' } });
+      expect((await outcomeOf(token)).body).toMatchObject({ state: 'asked_again', message: expect.stringMatching(/^Telewave Mobile asked for another code/) });
+
+      await db.task.update({ where: { id: task.id }, data: { status: 'completed', waitingFor: null } });
+      expect((await outcomeOf(token)).body).toEqual({ state: 'completed', message: 'Done: Telewave Mobile took the code and your password was reset. You can close this page.' });
+      await db.task.update({ where: { id: task.id }, data: { status: 'failed', failureType: 'OtpRejected', failureReason: 'secret detail from the site' } });
+      const failed = (await outcomeOf(token)).body;
+      expect(failed).toMatchObject({ state: 'failed', message: expect.stringContaining('The site rejected the one-time codes it was given.') });
+      expect(failed.message).not.toContain('secret detail');
+      await db.task.update({ where: { id: task.id }, data: { status: 'cancelled' } });
+      expect((await outcomeOf(token)).body.state).toBe('cancelled');
+    });
+
+    it('404 for an unknown token; 410 for one over without a code, or used more than 30 minutes ago', async () => {
+      const { db } = get();
+      expect((await outcomeOf(randomBytes(32).toString('base64url'))).status).toBe(404);
+      const expired = await waitingTask(db, 'Telewave Mobile', 1);
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await outcomeOf(expired.token)).toMatchObject({ status: 410, body: { error: { code: 'gone' } } });
+      const old = await waitingTask(db);
+      await useToken(db, old.token, new Date(Date.now() - 31 * 60_000));
+      expect((await outcomeOf(old.token)).status).toBe(410);
     });
   });
 });
