@@ -1,7 +1,9 @@
 // Hands one event to one endpoint's delivery workflow. The body is stored
 // first, encrypted, as the delivery's attempt-1 row; the workflow gets its id.
 // The workflow id is per (message, endpoint) and may never be reused, so an
-// event emitted twice is still delivered once.
+// event emitted twice is still delivered once. Staff find a person's
+// deliveries in the Temporal Web UI by the same search attributes as their
+// resets (RekeyUserId, and RekeyTaskId / RekeyService for a reset's events).
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Keyring } from '../crypto.js';
 import type { Db } from '../db/index.js';
@@ -12,6 +14,7 @@ import {
   type DeliverWebhookWorkflow,
   type DeliveryRetryOptions,
 } from '../../workflows/deliver-webhook.messages.js';
+import { searchAttributeNames as sa } from '../../workflows/reset-password.messages.js';
 import { sealDeliveryPayload } from './webhook-crypto.js';
 
 export interface EnqueueDeliveryOptions {
@@ -20,6 +23,9 @@ export interface EnqueueDeliveryOptions {
   client: Client;
   taskQueue: string;
   webhookId: string;
+  /** The endpoint's owner, and the reset the event is about: search attributes for staff. */
+  userId: string;
+  task?: { id: string; serviceId: string };
   messageId: string;
   eventType: string;
   /** The exact JSON text to send (and sign). */
@@ -69,6 +75,10 @@ export async function enqueueWebhookDelivery(o: EnqueueDeliveryOptions): Promise
       workflowId,
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      searchAttributes: {
+        [sa.userId]: [o.userId],
+        ...(o.task ? { [sa.taskId]: [o.task.id], [sa.service]: [o.task.serviceId] } : {}),
+      },
     });
     return { deliveryId: row.id, messageId, workflowId, started: true };
   } catch (err) {

@@ -66,6 +66,8 @@ export function createWebhookEventSink(deps: WebhookEventSinkDeps): WebhookEvent
             client,
             taskQueue: config.temporal.taskQueue,
             webhookId: endpoint.id,
+            userId,
+            ...(task ? { task: { id: taskId, serviceId: task.serviceId } } : {}),
             messageId,
             eventType: type,
             body,

@@ -38,6 +38,7 @@ export async function sendTestEvent(opts: {
     client,
     taskQueue: opts.taskQueue,
     webhookId: webhook.id,
+    userId: opts.userId,
     messageId: newMessageId(),
     eventType: testEventType,
     body: JSON.stringify(buildTestEvent(webhook.id)),

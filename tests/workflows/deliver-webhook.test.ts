@@ -258,6 +258,10 @@ forEachDatabase('deliverWebhookWorkflow', (get) => {
     );
     expect(input).toEqual({ webhookId: webhook.id, messageId, eventType: 'reset.needs_otp', payloadRef: row!.id, retry: FAST_RETRY });
     expect(JSON.stringify(history)).not.toContain(otpUrl);
+
+    // Staff find it by the person, the reset and the service, like the reset itself.
+    const { searchAttributes } = await client.workflow.getHandle(deliveryWorkflowIdFor(messageId, webhook.id)).describe();
+    expect(searchAttributes).toMatchObject({ RekeyUserId: [user.id], RekeyTaskId: [task.id], RekeyService: ['netflix'] });
   });
 
   it('retries with backoff: 500, 500, then 200 is three recorded attempts under one webhook-id', async () => {
@@ -396,6 +400,7 @@ forEachDatabase('deliverWebhookWorkflow', (get) => {
       client,
       taskQueue: idle,
       webhookId: webhook.id,
+      userId: user.id,
       messageId: `msg_${randomUUID().replaceAll('-', '')}`,
       eventType: 'webhook.test',
       body: '{"type":"webhook.test"}',
