@@ -102,58 +102,58 @@ export const chatRoutes = createApi()
     return followInChat(c, task, task.serviceName);
   })
   .openapi(chatRoute, async (c) => {
-  const deps = c.get('deps');
-  const { userId } = principalOf(c);
-  const body = c.req.valid('json');
-  const { keepAliveMs } = taskStreamsOf(deps).options;
-  const reply = (sections: ChatSection[]) => respondWithSse(c, { keepAliveMs }, (sink) => writeSections(sink, sections));
+    const deps = c.get('deps');
+    const { userId } = principalOf(c);
+    const body = c.req.valid('json');
+    const { keepAliveMs } = taskStreamsOf(deps).options;
+    const reply = (sections: ChatSection[]) => respondWithSse(c, { keepAliveMs }, (sink) => writeSections(sink, sections));
 
-  const plan = await planChatReset({ db: deps.db, catalog: deps.catalog, config: deps.config }, { userId, ...body });
+    const plan = await planChatReset({ db: deps.db, catalog: deps.catalog, config: deps.config }, { userId, ...body });
 
-  if (plan.kind === 'reply') return reply(plan.sections);
+    if (plan.kind === 'reply') return reply(plan.sections);
 
-  const temporal = await temporalClient(deps.temporal);
+    const temporal = await temporalClient(deps.temporal);
 
-  if (plan.kind === 'otp') {
-    const service = escapeMarkdown(plan.serviceName);
+    if (plan.kind === 'otp') {
+      const service = escapeMarkdown(plan.serviceName);
+      try {
+        await answerTaskOtp({ db: deps.db, temporal, secrets: createTaskSecrets(deps) }, { taskId: plan.taskId, userId, code: plan.code });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        if (err.code === 'not_waiting') return reply([{ name: 'result', lines: [`Your ${service} reset is not waiting for a code right now, so I kept the code to myself.`] }]);
+        if (err.code === 'rate_limited') return reply([{ name: 'result', lines: [`${service} has had too many codes for this prompt. Wait for the reset to ask again, or retry it.`] }]);
+        if (err.code === 'validation_failed') return reply([{ name: 'result', lines: ['That does not look like a code the site would send.'] }]);
+        throw err;
+      }
+      return reply([{ name: 'progress', lines: [`Code received. Entering it on ${service}...`] }]);
+    }
+
+    // A new reset: counts toward "task creation 5 per 5 minutes per user".
+    const limited = await consumeRateLimit(deps.db, { rule: rateLimits.taskCreationUser, subject: userId, now: nowOf(deps) });
+    assertWithinLimits([limited], 'Too many resets started. Try again later.');
+
+    let task: { id: string; workflowId: string };
     try {
-      await answerTaskOtp({ db: deps.db, temporal, secrets: createTaskSecrets(deps) }, { taskId: plan.taskId, userId, code: plan.code });
+      const started = await startResetTask(
+        { db: deps.db, temporal, config: deps.config, catalog: deps.catalog },
+        {
+          userId,
+          email: plan.email,
+          ...(plan.serviceUrl ? { serviceUrl: plan.serviceUrl } : { serviceId: plan.service.id }),
+          vaultEntryId: plan.vaultEntryId,
+        },
+      );
+      task = { id: started.taskId, workflowId: started.workflowId };
+      c.get('log').info({ taskId: task.id }, 'reset started from chat');
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      if (err.code === 'not_waiting') return reply([{ name: 'result', lines: [`Your ${service} reset is not waiting for a code right now, so I kept the code to myself.`] }]);
-      if (err.code === 'rate_limited') return reply([{ name: 'result', lines: [`${service} has had too many codes for this prompt. Wait for the reset to ask again, or retry it.`] }]);
-      if (err.code === 'validation_failed') return reply([{ name: 'result', lines: ['That does not look like a code the site would send.'] }]);
-      throw err;
+      if (!(err instanceof AppError) || err.code !== 'conflict') throw err;
+      // The account's reset is already running: follow it if it is this person's.
+      const holderId = typeof err.details?.taskId === 'string' ? err.details.taskId : undefined;
+      const holder = holderId ? await findOwnTask(deps.db, { userId, taskId: holderId }).catch(() => null) : null;
+      if (!holder) {
+        return reply([{ name: 'result', lines: [`A reset of this ${escapeMarkdown(plan.service.name)} account is already running. Try again when it has finished.`] }]);
+      }
+      task = { id: holder.id, workflowId: holder.workflowId };
     }
-    return reply([{ name: 'progress', lines: [`Code received. Entering it on ${service}...`] }]);
-  }
-
-  // A new reset: counts toward "task creation 5 per 5 minutes per user".
-  const limited = await consumeRateLimit(deps.db, { rule: rateLimits.taskCreationUser, subject: userId, now: nowOf(deps) });
-  assertWithinLimits([limited], 'Too many resets started. Try again later.');
-
-  let task: { id: string; workflowId: string };
-  try {
-    const started = await startResetTask(
-      { db: deps.db, temporal, config: deps.config, catalog: deps.catalog },
-      {
-        userId,
-        email: plan.email,
-        ...(plan.serviceUrl ? { serviceUrl: plan.serviceUrl } : { serviceId: plan.service.id }),
-        vaultEntryId: plan.vaultEntryId,
-      },
-    );
-    task = { id: started.taskId, workflowId: started.workflowId };
-    c.get('log').info({ taskId: task.id }, 'reset started from chat');
-  } catch (err) {
-    if (!(err instanceof AppError) || err.code !== 'conflict') throw err;
-    // The account's reset is already running: follow it if it is this person's.
-    const holderId = typeof err.details?.taskId === 'string' ? err.details.taskId : undefined;
-    const holder = holderId ? await findOwnTask(deps.db, { userId, taskId: holderId }).catch(() => null) : null;
-    if (!holder) {
-      return reply([{ name: 'result', lines: [`A reset of this ${escapeMarkdown(plan.service.name)} account is already running. Try again when it has finished.`] }]);
-    }
-    task = { id: holder.id, workflowId: holder.workflowId };
-  }
-  return followInChat(c, task, plan.service.name);
-});
+    return followInChat(c, task, plan.service.name);
+  });
