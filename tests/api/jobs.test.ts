@@ -6,6 +6,7 @@ import type { Db } from '../../lib/db/index.js';
 import { cancelRunningResets } from '../../lib/tasks/cancel-running-resets.js';
 import { cancelSignal } from '../../workflows/reset-password.messages.js';
 import { testConfig } from '../support/test-config.js';
+import { insertTaskRow } from '../support/task-rows.js';
 import { forEachDatabase } from '../support/test-db.js';
 import { APP_ORIGIN, createResetApi, errorOf, FOREIGN_ORIGIN, request, signedInPerson, type Person, type ResetApi } from './tasks-support.js';
 
@@ -18,23 +19,8 @@ const seedSteps = [
   { name: 'verify_login', status: 'skipped', durationMs: 0 },
 ];
 
-async function insertTask(db: Db, person: Person, data: Record<string, unknown> = {}, steps = seedSteps) {
-  const id = randomUUID();
-  return db.task.create({
-    data: {
-      id,
-      userId: person.userId,
-      serviceId: 'netflix',
-      serviceName: 'Netflix',
-      serviceUrl: 'https://www.netflix.com/LoginHelp',
-      email: `${randomBytes(3).toString('hex')}@example.com`,
-      accountKey: `netflix:${id}`,
-      workflowId: `reset-netflix-${id}`,
-      steps: { create: steps.map((s, position) => ({ ...s, position })) },
-      ...data,
-    } as Parameters<Db['task']['create']>[0]['data'],
-  });
-}
+const insertTask = (db: Db, person: Person, data: Record<string, unknown> = {}, steps = seedSteps) =>
+  insertTaskRow(db, person.userId, { steps: { create: steps.map((s, position) => ({ ...s, position })) }, ...data });
 
 forEachDatabase('/api/jobs', (get) => {
   let api: ResetApi;

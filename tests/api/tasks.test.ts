@@ -23,25 +23,11 @@ import {
   type Person,
   type ResetApi,
 } from './tasks-support.js';
+import { insertTaskRow } from '../support/task-rows.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5a4b5e60000000049454e44ae426082', 'hex');
 
-async function insertTask(db: Db, person: Person, data: Partial<Parameters<Db['task']['create']>[0]['data']> = {}) {
-  const id = randomUUID();
-  return db.task.create({
-    data: {
-      id,
-      userId: person.userId,
-      serviceId: 'netflix',
-      serviceName: 'Netflix',
-      serviceUrl: 'https://www.netflix.com/LoginHelp',
-      email: `${randomBytes(3).toString('hex')}@example.com`,
-      accountKey: `netflix:${id}`,
-      workflowId: `reset-netflix-${id}`,
-      ...data,
-    } as Parameters<Db['task']['create']>[0]['data'],
-  });
-}
+const insertTask = (db: Db, person: Person, data: Parameters<typeof insertTaskRow>[2] = {}) => insertTaskRow(db, person.userId, data);
 
 describe('framing helpers', () => {
   it('frames a message as the seed shows it, one data line per line', () => {

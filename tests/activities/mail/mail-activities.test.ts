@@ -2,7 +2,7 @@
 // every connect: a mailbox saved while private targets were allowed (or whose
 // name now resolves elsewhere) fails the reset with a stable, non-retryable
 // type instead of being dialled.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { describe, expect, it } from 'vitest';
 import { createMailActivities } from '../../../activities/mail/mail-activities.js';
@@ -12,6 +12,7 @@ import { createLogger } from '../../../lib/logger.js';
 import { createMailboxStore } from '../../../lib/mailbox/mailbox-store.js';
 import { createServiceDirectory } from '../../../lib/service-directory.js';
 import { createTaskSecrets } from '../../../lib/tasks/task-secrets.js';
+import { insertTaskRow } from '../../support/task-rows.js';
 import { forEachDatabase } from '../../support/test-db.js';
 
 forEachDatabase('mail activities', (get) => {
@@ -21,19 +22,7 @@ forEachDatabase('mail activities', (get) => {
     const mailboxes = createMailboxStore({ db, keyring });
     const user = await db.user.create({ data: { email: `${randomBytes(4).toString('hex')}@example.com` } });
     await mailboxes.put(user.id, { host: '127.0.0.1', port: 1143, secure: false, user: 'me', password: 'mailbox-pw' });
-    const taskId = randomUUID();
-    await db.task.create({
-      data: {
-        id: taskId,
-        userId: user.id,
-        serviceId: 'netflix',
-        serviceName: 'Netflix',
-        serviceUrl: 'https://www.netflix.com/LoginHelp',
-        email: 'me@example.com',
-        accountKey: `netflix:${taskId}`,
-        workflowId: `reset-netflix-${taskId}`,
-      },
-    });
+    const { id: taskId } = await insertTaskRow(db, user.id);
     const activities = createMailActivities({
       db,
       mailboxes,

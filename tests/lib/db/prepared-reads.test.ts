@@ -2,11 +2,12 @@
 // exactly what Prisma wrote, on both databases: the same instants whatever the
 // process's time zone, fresh rows written by another connection, and after a
 // $disconnect (the SQLite connection reopens).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findSessionByTokenHash } from '../../../lib/accounts/find-credential.js';
 import { createDb, preparedReads } from '../../../lib/db/index.js';
 import { getJob } from '../../../lib/tasks/get-job.js';
+import { insertTaskRow } from '../../support/task-rows.js';
 import { forEachDatabase } from '../../support/test-db.js';
 
 async function insertPerson(db: ReturnType<typeof createDb>) {
@@ -33,22 +34,11 @@ forEachDatabase('prepared reads', (get) => {
     const found = await findSessionByTokenHash(db, tokenHash);
     expect(found).toEqual({ id: session.id, userId: user.id, role: 'user', expiresAt, lastSeenAt, revokedAt: null });
 
-    const id = randomUUID();
     const startedAt = new Date('2026-03-04T12:00:00.250Z');
-    await db.task.create({
-      data: {
-        id,
-        userId: user.id,
-        serviceId: 'netflix',
-        serviceName: 'Netflix',
-        serviceUrl: 'https://www.netflix.com/LoginHelp',
-        email: 'someone@example.com',
-        accountKey: `netflix:${id}`,
-        workflowId: `reset-netflix-${id}`,
-        status: 'running',
-        startedAt,
-        steps: { create: [{ name: 'navigate', status: 'completed', durationMs: 1234, position: 0 }, { name: 'enter_email', status: 'running', position: 1 }] },
-      },
+    const { id } = await insertTaskRow(db, user.id, {
+      status: 'running',
+      startedAt,
+      steps: { create: [{ name: 'navigate', status: 'completed', durationMs: 1234, position: 0 }, { name: 'enter_email', status: 'running', position: 1 }] },
     });
     const job = await getJob(db, { userId: user.id, taskId: id });
     expect(job.startedAt).toBe('2026-03-04T12:00:00.250Z');
