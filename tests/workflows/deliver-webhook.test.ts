@@ -31,6 +31,7 @@ import {
 import type { ResetProgress } from '../../workflows/reset-password.messages.js';
 import { testConfig } from '../support/test-config.js';
 import { forEachDatabase } from '../support/test-db.js';
+import { insertTaskRow } from '../support/task-rows.js';
 
 /** Fast backoff: 100 ms, 200 ms, … so three attempts take well under a second. */
 const FAST_RETRY: DeliveryRetryOptions = { initialInterval: 100, backoffCoefficient: 2, maximumInterval: 1_000, maximumAttempts: 3, scheduleToClose: 60_000 };
@@ -172,21 +173,8 @@ forEachDatabase('deliverWebhookWorkflow', (get) => {
     return db.user.create({ data: { email: `${randomUUID()}@example.com` } });
   }
 
-  async function newTask(userId: string) {
-    const id = randomUUID();
-    return db.task.create({
-      data: {
-        id,
-        userId,
-        serviceId: 'netflix',
-        serviceName: 'Netflix',
-        serviceUrl: 'https://www.netflix.com/',
-        email: 'person@example.com',
-        accountKey: `netflix:person@example.com:${id}`,
-        workflowId: `reset-netflix-${id}`,
-      },
-    });
-  }
+  // The account email must never reach a receiver: the tests look for it in what they get.
+  const newTask = (userId: string) => insertTaskRow(db, userId, { email: 'person@example.com' });
 
   function progress(taskId: string, patch: Partial<ResetProgress> = {}): ResetProgress {
     return { taskId, status: 'running', step: 'set_password', steps: [{ name: 'navigate', status: 'completed', durationMs: 1200 }], seq: 3, ...patch };
