@@ -163,7 +163,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
       return withHeartbeat(async () => {
         await pool.close(taskId);
         const session = await pool.open(taskId, {});
-        const state = await navigator.openResetEntry(session.page, { serviceUrl: task.serviceUrl, resetUrl: service.resetUrl, loginUrl: service.loginUrl });
+        const state = await navigator.openResetEntry(session.page, { serviceUrl: task.serviceUrl, resetUrl: service.resetUrl, loginUrl: service.loginUrl, accountEmail: task.email });
         const screenshotId = await checkpoint(taskId, session, 'navigate');
         if (state.kind === 'email_form' || state.kind === 'captcha') return toStepResult(state, task.userId, task.vaultEntryId, screenshotId);
         return { next: 'error', failureType: 'ResetEntryNotFound', screenshotId };
@@ -178,7 +178,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
         const { session } = await sessionFor(taskId);
         let state = await navigator.detectPageState(session.page);
         if (state.kind !== 'email_form') {
-          state = await navigator.openResetEntry(session.page, { serviceUrl: task.serviceUrl, resetUrl: service.resetUrl, loginUrl: service.loginUrl });
+          state = await navigator.openResetEntry(session.page, { serviceUrl: task.serviceUrl, resetUrl: service.resetUrl, loginUrl: service.loginUrl, accountEmail: task.email });
         }
         if (state.kind === 'email_form') state = await navigator.submitEmail(session.page, task.email);
         const screenshotId = await checkpoint(taskId, session, 'enter_email');

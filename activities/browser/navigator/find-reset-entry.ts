@@ -4,19 +4,23 @@
 //      reliability probe (a resource that cannot exist must not answer 2xx);
 //   3. the service URL itself, and a "Forgot password?" link there;
 //   4. the sign-in page (catalog login URL, or a "Sign in" link), then its
-//      "Forgot password?" link or button.
+//      "Forgot password?" link or button;
+//   5. on an identifier-first sign-in (the email alone, then the password),
+//      the account's email and "Continue", then the password step's link.
 // Links are found by accessible name first, then by visible text, then by
 // href. A link that opens a popup or new tab hands over to it.
 import type { Frame, Locator, Page } from 'playwright-core';
 import { registrableDomain } from '../../../lib/domains.js';
-import { clickAndFollow } from './click.js';
+import { clickAndFollow, fillField } from './click.js';
 import { detectPageState } from './detect-page-state.js';
 import { dismissOverlays } from './dismiss-overlays.js';
 import { countOf, visibleFrames } from './frames.js';
+import { pickLoginFields, toTarget, waitForFields } from './locate-fields.js';
 import type { PageState, ResetEntryHints } from './navigator.js';
-import { originOf, safeError, withTimeout, type NavContext } from './options.js';
+import { originOf, rememberTyped, safeError, withTimeout, type NavContext } from './options.js';
 import { settle } from './settle.js';
-import { ACCOUNT_ACTION, FORGOT_PASSWORD, NOT_PASSWORD_SIGN_IN, SIGN_IN_ACTION } from './vocabulary.js';
+import { stateAfterSubmit, submitFrom } from './submit.js';
+import { ACCOUNT_ACTION, FORGOT_PASSWORD, IDENTIFIER_STEP_ACTION, NOT_PASSWORD_SIGN_IN, SIGN_IN_ACTION } from './vocabulary.js';
 
 export interface Landed {
   page: Page;
@@ -134,6 +138,25 @@ export async function followSignInLink(page: Page, ctx: NavContext): Promise<Lan
 }
 
 /**
+ * The first step of an identifier-first sign-in: the account's email, then
+ * the step's "Continue" (or "Next", "Sign in"). Only such a button is pressed
+ * — never Enter, never one that would email a sign-in link or a code — so a
+ * sign-in page that would send something instead is left alone. Null when
+ * the page is not such a step or nothing happened.
+ */
+async function passIdentifierStep(page: Page, accountEmail: string, ctx: NavContext): Promise<Landed | null> {
+  const { found, entries } = await waitForFields(page, ctx, (fields) => pickLoginFields(fields), 0);
+  if (!found?.username || found.password) return null;
+  const username = toTarget(entries, found.username);
+  rememberTyped(page, accountEmail);
+  await fillField(username.locator, accountEmail, ctx);
+  const submitted = await submitFrom(page, username, ctx, { prefer: IDENTIFIER_STEP_ACTION, only: IDENTIFIER_STEP_ACTION });
+  if (!submitted.reacted) return null;
+  ctx.log.debug('identifier-first sign-in: passed the email step');
+  return { page: submitted.page, state: await stateAfterSubmit(submitted.page, ctx, submitted.before, 'login') };
+}
+
+/**
  * The W3C reliability probe: a resource that cannot exist must not answer 2xx
  * (after redirects), or the site answers 2xx for anything and its
  * /.well-known/change-password means nothing. Asked with the page's request
@@ -214,6 +237,15 @@ export async function openResetEntry(page: Page, hints: ResetEntryHints, ctx: Na
     }
   }
   if (isEntry(last) || (await tryForgot())) return { page: current, state: last };
+
+  if (hints.accountEmail && last.kind === 'login_form') {
+    const passed = await passIdentifierStep(current, hints.accountEmail, ctx);
+    if (passed) {
+      current = passed.page;
+      last = passed.state;
+      if (isEntry(last) || (await tryForgot())) return { page: current, state: last };
+    }
+  }
   ctx.log.info({ origin: originOf(hints.serviceUrl), state: last.kind }, 'no reset entry found');
   return { page: current, state: last };
 }

@@ -32,6 +32,12 @@ export interface ResetEntryHints {
   /** The catalog's reset page for this service, when known. */
   resetUrl?: string;
   loginUrl?: string;
+  /**
+   * The account's email (or username). With it, an identifier-first sign-in
+   * (email, "Continue", then the password) is passed to reach the "Forgot
+   * password?" that only its password step shows.
+   */
+  accountEmail?: string;
 }
 
 /** Raw password constraints found on the new-password form. */

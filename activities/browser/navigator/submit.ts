@@ -28,7 +28,12 @@ export async function snapshotBefore(page: Page, ctx: NavContext): Promise<Befor
   return beforeSubmit((await scanPage(page)).map((e) => e.scan));
 }
 
-export async function submitFrom(page: Page, field: FieldTarget, ctx: NavContext, opts: { prefer?: RegExp; before?: BeforeSubmit } = {}): Promise<SubmitOutcome> {
+/**
+ * `only`: press nothing but a button whose name matches it (no Enter, no
+ * second-best button): for a step where the wrong button would do something
+ * else, like send a sign-in link.
+ */
+export async function submitFrom(page: Page, field: FieldTarget, ctx: NavContext, opts: { prefer?: RegExp; only?: RegExp; before?: BeforeSubmit } = {}): Promise<SubmitOutcome> {
   const before = opts.before ?? (await snapshotBefore(page, ctx));
   const candidates =
     (await runAgent<SubmitCandidate[]>(field.frame, {
@@ -37,18 +42,20 @@ export async function submitFrom(page: Page, field: FieldTarget, ctx: NavContext
       prefer: (opts.prefer ?? SUBMIT_ACTION).source,
       avoid: NOT_SUBMIT_ACTION.source,
     })) ?? [];
-  const buttons = candidates.filter((c) => c.score > 0);
+  const buttons = candidates.filter((c) => c.score > 0 && (!opts.only || opts.only.test(c.name)));
   const ways: { how: string; run: () => Promise<Page> }[] = [];
   const click = (c: SubmitCandidate) => ({ how: 'button', run: () => clickAndFollow(page, markedLocator(field.frame, c.id), ctx) });
   if (buttons[0]) ways.push(click(buttons[0]));
-  ways.push({
-    how: 'enter',
-    run: async () => {
-      await field.locator.press('Enter', { timeout: ctx.timeouts.action });
-      return page;
-    },
-  });
-  if (buttons[1]) ways.push(click(buttons[1]));
+  if (!opts.only) {
+    ways.push({
+      how: 'enter',
+      run: async () => {
+        await field.locator.press('Enter', { timeout: ctx.timeouts.action });
+        return page;
+      },
+    });
+    if (buttons[1]) ways.push(click(buttons[1]));
+  }
 
   for (const way of ways) {
     const fp = await fingerprint(page);

@@ -61,6 +61,17 @@ export const SIGN_IN_ACTION = rx([
   '^\\s*(?:inloggen|aanmelden)\\b',
 ]);
 
+/**
+ * The button of a sign-in's first step, the identifier alone: continue, next,
+ * sign in — never one that would send a sign-in link or a code, or sign in
+ * some other way.
+ */
+export const IDENTIFIER_STEP_ACTION = new RegExp(
+  '^(?!.*(?:\\blink\\b|\\bcode\\b|\\bsend\\b|e-?mail\\s+me|magic|passkey|\\bsso\\b|single\\s+sign|\\blien\\b|c[óo]digo|codice|enlace|senden|envoyer|enviar|invia|google|apple|microsoft|facebook|github))' +
+    '.*(?:\\b(?:continue|next|sign\\s*in|log\\s*in|login|weiter|anmelden|einloggen|continuer|suivant|se\\s+connecter|connexion|continuar|siguiente|acceder|entrar|continua|avanti|accedi|seguinte|doorgaan|volgende|verder|inloggen|aanmelden)\\b|iniciar\\s+sesi[óo]n|pr[óo]ximo)',
+  'i',
+);
+
 /** Account links, which lead to the sign-in page when signed out. */
 export const ACCOUNT_ACTION = rx([
   '^\\s*(?:my\\s+)?account\\b',
