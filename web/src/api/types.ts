@@ -1,115 +1,35 @@
-// The API's response shapes the UI reads (api/routes/*.ts are the contract).
+// The API's bodies the UI reads, by their schema names in the OpenAPI
+// document (openapi.d.ts, generated from the routes' zod schemas by
+// `npm run api:types`): the routes are the contract, nothing is copied here.
+// What the document cannot describe, the task stream's events, is written out.
+import type { components } from './openapi';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-  role: 'user' | 'staff';
-  emailVerified: boolean;
-  twoFactorEnabled: boolean;
-  createdAt: string;
-}
+type Schemas = components['schemas'];
 
+export type User = Schemas['User'];
+export type SessionView = Schemas['Session'];
+export type ApiKeyView = Schemas['ApiKey'];
+export type WebhookView = Schemas['Webhook'];
+export type WebhookEvent = Schemas['WebhookEventType'];
+export type DeliveryView = Schemas['WebhookDelivery'];
+export type VaultEntry = Schemas['VaultEntry'];
+export type Service = Schemas['Service'];
+export type MailboxView = Schemas['Mailbox'];
+export type JobStep = Schemas['JobStep'];
+export type Job = Schemas['Job'];
+export type Discovery = Schemas['SignInDiscovery'];
+export type SandboxInfo = Schemas['SandboxStatus'];
+
+/** Every list: `?limit=&cursor=` → `{items, nextCursor}`. */
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-export interface SessionView {
-  id: string;
-  device: string;
-  userAgent: string | null;
-  ip: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  current: boolean;
-}
+/** The event types a webhook can subscribe to, in the order the settings page offers them. */
+export const webhookEvents = ['reset.completed', 'reset.failed', 'reset.needs_otp', 'reset.captcha_required'] as const satisfies readonly WebhookEvent[];
 
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-}
-
-export const webhookEvents = ['reset.completed', 'reset.failed', 'reset.needs_otp', 'reset.captcha_required'] as const;
-export type WebhookEvent = (typeof webhookEvents)[number];
-
-export interface WebhookView {
-  id: string;
-  url: string;
-  events: WebhookEvent[];
-  description: string | null;
-  enabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface DeliveryView {
-  id: string;
-  messageId: string;
-  eventType: string;
-  attempt: number;
-  status: 'pending' | 'succeeded' | 'failed';
-  responseStatus: number | null;
-  error: string | null;
-  durationMs: number | null;
-  createdAt: string;
-}
-
-export interface VaultEntry {
-  id: string;
-  serviceId: string | null;
-  url: string;
-  username: string;
-  email: string | null;
-  label: string | null;
-  hasTotp: boolean;
-  state: 'current' | 'pending' | 'empty';
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Service {
-  id: string;
-  name: string;
-  domains: string[];
-  resetUrl: string | null;
-  supported: boolean;
-}
-
-export interface MailboxView {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  folder: string;
-  hasPassword: boolean;
-  updatedAt: string;
-}
-
-export interface JobStep {
-  name: string;
-  status: string;
-  duration: number | null;
-}
-
-export interface Job {
-  id: string;
-  status: string;
-  service: string;
-  serviceId: string;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  steps: JobStep[];
-  failure: { type: string; reason: string } | null;
-  retryOf: string | null;
-}
-
+/** `event: status` of GET /api/tasks/{id}/stream (an event stream: outside the OpenAPI document). */
 export type TaskStatusEvent =
   | { status: 'pending' }
   | { status: 'running'; step?: string }
@@ -121,15 +41,3 @@ export type TaskStatusEvent =
   | { status: 'cancelled'; reason: string };
 
 export const terminalStatuses = ['completed', 'failed', 'cancelled'];
-
-export interface Discovery {
-  methods: string[];
-  resetUrl: string | null;
-  signupUrl: string | null;
-  loginUrl: string | null;
-}
-
-export interface SandboxInfo {
-  available: boolean;
-  sites: { slug: string; name: string }[];
-}
