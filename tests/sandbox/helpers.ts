@@ -97,8 +97,8 @@ export function expectPasswordChangedOnce(sandbox: Sandbox, slug: string, email:
   expect(sandbox.checkPassword(slug, email, oldPassword)).toBe(false);
 }
 
-/** Web-first text assertion: waits until `text` is visible inside `scope`. */
-export async function expectText(scope: Page | Locator, text: string | RegExp, timeoutMs = 5000): Promise<void> {
+/** Web-first text assertion: waits until `text` is visible inside `scope` (a bound for a loaded machine, not a timing goal). */
+export async function expectText(scope: Page | Locator, text: string | RegExp, timeoutMs = 15_000): Promise<void> {
   await scope.getByText(text).filter({ visible: true }).first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
