@@ -272,7 +272,7 @@ forEachDatabase('/api/tasks', (get) => {
       const stats = api.hub.stats();
       expect(stats.subscribers).toBeGreaterThanOrEqual(5);
       for (const r of readers) await r.return(undefined);
-      await expect.poll(() => api.hub.stats().active, { timeout: 2_000 }).toBe(0);
+      await expect.poll(() => api.hub.stats().active, { timeout: 10_000 }).toBe(0);
     });
   });
 

@@ -319,7 +319,7 @@ describe('lifecycle', () => {
     const session = await pool.open('task-crash');
     const { pid } = pool.stats();
     process.kill(pid!, 'SIGKILL');
-    await expect.poll(() => pool.stats().running, { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => pool.stats().running, { timeout: 15_000 }).toBe(false);
     expect(pool.get('task-crash')).toBeUndefined(); // its context died with the browser
     expect(session.context.pages()).toEqual([]);
 
@@ -327,7 +327,7 @@ describe('lifecycle', () => {
     await after.page.goto(`${base}/back`);
     expect(pool.stats()).toMatchObject({ running: true, launches: 2, crashes: 1 });
     expect(pool.stats().pid).not.toBe(pid);
-    await expect.poll(() => isAlive(pid!), { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => isAlive(pid!), { timeout: 15_000 }).toBe(false);
   });
 
   it('closeAll leaves no Chromium process behind', async () => {
@@ -337,8 +337,8 @@ describe('lifecycle', () => {
     expect(processesMatching(profile).length).toBeGreaterThan(1); // browser, renderer, GPU…
     await pool.closeAll();
     expect(pool.stats()).toMatchObject({ running: false, sessions: 0, pid: null });
-    await expect.poll(() => processesMatching(profile), { timeout: 5_000 }).toEqual([]);
-    await expect.poll(() => isAlive(pid!), { timeout: 5_000 }).toBe(false);
+    await expect.poll(() => processesMatching(profile), { timeout: 15_000 }).toEqual([]);
+    await expect.poll(() => isAlive(pid!), { timeout: 15_000 }).toBe(false);
   });
 });
 
@@ -363,7 +363,7 @@ describe('findChromium', () => {
 async function refused(page: Page, navigate: () => Promise<unknown>, error: RegExp | null = /ERR_BLOCKED_BY_CLIENT/) {
   const errorPage = page.waitForEvent('framenavigated', {
     predicate: (frame) => frame === page.mainFrame() && frame.url().startsWith('chrome-error:'),
-    timeout: 5_000,
+    timeout: 15_000,
   });
   if (error) await expect(navigate()).rejects.toThrow(error);
   else await navigate();
