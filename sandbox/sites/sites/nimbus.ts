@@ -179,12 +179,19 @@ function NotFound() { return Card(h('h1', {}, 'Page not found'), Link('/', 'Go h
 
 const routes = { '/': Home, '/signin': SignIn, '/forgot-password': Forgot, '/reset-password': Reset, '/account': Account };
 
+// Only the latest navigation renders: a slower earlier one (the first load
+// waits longest) must not replace the page the person has moved on to.
+let renders = 0;
+
 async function render() {
+  const mine = ++renders;
   const outlet = document.getElementById('outlet');
   outlet.replaceChildren(h('div', { className: 'css-spin00', role: 'progressbar', 'aria-label': 'Loading' }));
   await wait(first ? 700 : 250);
   first = false;
+  if (mine !== renders) return;
   const view = await (routes[location.pathname] || NotFound)();
+  if (mine !== renders) return;
   if (view) outlet.replaceChildren(view);
   document.title = (document.querySelector('#outlet h1') || { textContent: 'Nimbus' }).textContent + ' · Nimbus';
 }
