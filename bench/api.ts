@@ -20,46 +20,18 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../api/app.js';
-import type { AppDeps } from '../api/context.js';
-import { createCatalog } from '../catalog/index.js';
-import { decodeMasterKey, loadConfig } from '../lib/config.js';
-import { createKeyring, hashToken } from '../lib/crypto.js';
-import { createDb } from '../lib/db/index.js';
+import pg from 'pg';
+import { createOfflineApp } from '../api/offline-app.js';
+import { hashToken } from '../lib/crypto.js';
 import { migrateDatabase } from '../lib/db/migrate.js';
 import { freePort } from '../lib/free-port.js';
-import pg from 'pg';
-import { createLogger } from '../lib/logger.js';
 import { stepNames } from '../workflows/reset-password.messages.js';
-import { createTemporalGateway } from '../lib/temporal/connection.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PG_ADMIN_URL = process.env.REKEY_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
-function appFor(databaseUrl: string, masterKey: string, dataDir: string) {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: '127.0.0.1:1', // never dialled by this route
-    REKEY_MASTER_KEY: masterKey,
-    REKEY_DATA_DIR: dataDir,
-    APP_ORIGIN: 'http://localhost:3000',
-    LOG_LEVEL: 'silent',
-  });
-  const keyring = createKeyring(decodeMasterKey(masterKey));
-  const db = createDb(databaseUrl);
-  const deps: AppDeps = {
-    config,
-    db,
-    keyring,
-    logger: createLogger({ level: 'silent' }),
-    temporal: createTemporalGateway({ config, address: config.temporal.address!, keyring }),
-    version: 'bench',
-    catalog: createCatalog(),
-  };
-  return { app: createApp(deps), deps };
-}
+const appFor = (databaseUrl: string, masterKey: string, dataDir: string) => createOfflineApp({ databaseUrl, masterKey, dataDir, version: 'bench' });
 
 if (process.env.REKEY_BENCH_SERVE) {
   // ---- the server process ----
