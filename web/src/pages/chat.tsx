@@ -36,9 +36,10 @@ const conversation = {
   /** Turns whose stream this page is reading now. */
   live: new Set<number>(),
   listeners: new Set<() => void>(),
-  set(change: (turns: Turn[]) => Turn[]) {
+  /** `keep: false`: a change not worth a write to storage (the turn is kept when it starts, learns its task, and ends). */
+  set(change: (turns: Turn[]) => Turn[], keep = true) {
     this.turns = change(this.turns);
-    saveConversation(this.owner, this.turns);
+    if (keep) saveConversation(this.owner, this.turns);
     this.listeners.forEach((l) => l());
   },
   /** Switches to `owner`'s conversation: the one this tab kept for them, if any. */
@@ -53,7 +54,7 @@ const conversation = {
   },
 };
 
-const update = (id: number, change: (t: Turn) => Turn) => conversation.set((all) => all.map((t) => (t.id === id ? change(t) : t)));
+const update = (id: number, change: (t: Turn) => Turn, keep = true) => conversation.set((all) => all.map((t) => (t.id === id ? change(t) : t)), keep);
 
 /**
  * Reads a chat stream into turn `id`'s reply, section by section. `retell`:
@@ -73,7 +74,8 @@ async function streamInto(id: number, res: Response, signal: AbortSignal, retell
       if (!section) return;
       const from = fresh ? emptyReply() : undefined;
       fresh = false;
-      update(id, (t) => ({ ...t, reply: applySection(from ?? t.reply, section) }));
+      // A reset's turn is told anew after a reload: no write to storage per section.
+      update(id, (t) => ({ ...t, reply: applySection(from ?? t.reply, section) }), !taskId);
     },
     signal,
   );
