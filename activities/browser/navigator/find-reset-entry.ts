@@ -150,7 +150,7 @@ async function passIdentifierStep(page: Page, accountEmail: string, ctx: NavCont
   const username = toTarget(entries, found.username);
   rememberTyped(page, accountEmail);
   await fillField(username.locator, accountEmail, ctx);
-  const submitted = await submitFrom(page, username, ctx, { prefer: IDENTIFIER_STEP_ACTION, only: IDENTIFIER_STEP_ACTION });
+  const submitted = await submitFrom(page, username, ctx, { only: IDENTIFIER_STEP_ACTION });
   if (!submitted.reacted) return null;
   ctx.log.debug('identifier-first sign-in: passed the email step');
   return { page: submitted.page, state: await stateAfterSubmit(submitted.page, ctx, submitted.before, 'login') };

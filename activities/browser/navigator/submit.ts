@@ -31,7 +31,7 @@ export async function snapshotBefore(page: Page, ctx: NavContext): Promise<Befor
 /**
  * `only`: press nothing but a button whose name matches it (no Enter, no
  * second-best button): for a step where the wrong button would do something
- * else, like send a sign-in link.
+ * else, like send a sign-in link. It is the preferred name as well.
  */
 export async function submitFrom(page: Page, field: FieldTarget, ctx: NavContext, opts: { prefer?: RegExp; only?: RegExp; before?: BeforeSubmit } = {}): Promise<SubmitOutcome> {
   const before = opts.before ?? (await snapshotBefore(page, ctx));
@@ -39,7 +39,7 @@ export async function submitFrom(page: Page, field: FieldTarget, ctx: NavContext
     (await runAgent<SubmitCandidate[]>(field.frame, {
       cmd: 'submitCandidates',
       fieldId: field.field.id,
-      prefer: (opts.prefer ?? SUBMIT_ACTION).source,
+      prefer: (opts.only ?? opts.prefer ?? SUBMIT_ACTION).source,
       avoid: NOT_SUBMIT_ACTION.source,
     })) ?? [];
   const buttons = candidates.filter((c) => c.score > 0 && (!opts.only || opts.only.test(c.name)));
