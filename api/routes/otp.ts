@@ -16,7 +16,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { html } from 'hono/html';
 import { AppError } from '../../lib/errors.js';
 import { findPhoneOtpToken, type PhoneOtpTokenState } from '../../lib/tasks/phone-otp-link.js';
-import { readPhoneOtpOutcome } from '../../lib/tasks/phone-otp-outcome.js';
+import { phoneOtpOutcomeStates, readPhoneOtpOutcome } from '../../lib/tasks/phone-otp-outcome.js';
 import { submitPhoneOtp } from '../../lib/tasks/submit-phone-otp.js';
 import { createTaskSecrets } from '../../lib/tasks/task-secrets.js';
 import { temporalClient } from '../../lib/tasks/temporal-client.js';
@@ -33,7 +33,7 @@ const PhoneOtpBody = z
 const PhoneOtpAccepted = z.object({ accepted: z.literal(true) }).openapi('PhoneOtpAccepted');
 const PhoneOtpOutcome = z
   .object({
-    state: z.enum(['waiting', 'entering', 'asked_again', 'completed', 'failed', 'cancelled']).openapi({
+    state: z.enum(phoneOtpOutcomeStates).openapi({
       description: '`waiting`: no code sent yet; `entering`: the reset is using it; `asked_again`: the site wants another code (a new prompt); then how the reset ended',
       example: 'completed',
     }),

@@ -6,7 +6,8 @@
 import { describeResetFailure } from '../errors.js';
 import { findPhoneOtpToken, type PhoneOtpDeps } from './phone-otp-link.js';
 
-export type PhoneOtpOutcomeState = 'waiting' | 'entering' | 'asked_again' | 'completed' | 'failed' | 'cancelled';
+export const phoneOtpOutcomeStates = ['waiting', 'entering', 'asked_again', 'completed', 'failed', 'cancelled'] as const;
+export type PhoneOtpOutcomeState = (typeof phoneOtpOutcomeStates)[number];
 
 export interface PhoneOtpOutcome {
   state: PhoneOtpOutcomeState;
@@ -35,15 +36,10 @@ export async function readPhoneOtpOutcome(deps: Pick<PhoneOtpDeps, 'db' | 'now'>
       return { state: 'failed', message: `The reset did not finish: ${describeResetFailure(task.failureType ?? undefined)} See the reset on your computer.` };
     case 'cancelled':
       return { state: 'cancelled', message: 'The reset was cancelled.' };
-    case 'waiting_for_otp':
-      // Still the wait this code answered until the workflow has written anything since.
-      if (task.updatedAt > row.usedAt) {
-        return { state: 'asked_again', message: `${service} asked for another code (the last one may have expired or been mistyped). Use the new prompt on your computer.` };
-      }
-      return entering(service);
-    default:
-      return entering(service);
   }
+  // Waiting for a code again is a new wait once the workflow has written anything since this code.
+  if (task.status === 'waiting_for_otp' && task.updatedAt > row.usedAt) {
+    return { state: 'asked_again', message: `${service} asked for another code (the last one may have expired or been mistyped). Use the new prompt on your computer.` };
+  }
+  return { state: 'entering', message: `Code sent. Rekey is entering it on ${service}…` };
 }
-
-const entering = (service: string): PhoneOtpOutcome => ({ state: 'entering', message: `Code sent. Rekey is entering it on ${service}…` });
