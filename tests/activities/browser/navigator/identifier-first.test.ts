@@ -20,58 +20,53 @@ const readBody = (req: IncomingMessage) =>
     req.on('end', () => resolve(new URLSearchParams(raw)));
   });
 
-/** Quarry: sign-in asks for the email, then the password; "Forgot password?" is on the password step only. */
-function twoStepSite() {
+type Route = (req: IncomingMessage, path: string) => Promise<string | undefined> | string | undefined;
+
+/** A small local site from its pages; it records every request (method and path). Anything else is 404. */
+function localSite(route: Route) {
   const seen: string[] = [];
   const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    seen.push(`${req.method} ${url.pathname}`);
+    const { pathname } = new URL(req.url ?? '/', 'http://x');
+    seen.push(`${req.method} ${pathname}`);
     res.setHeader('content-type', 'text/html; charset=utf-8');
-    if (req.method === 'GET' && url.pathname === '/') return res.end(page('Quarry', '<p>Storage for your photos.</p><a href="/signin">Sign in</a>'));
-    if (req.method === 'GET' && url.pathname === '/signin') {
-      return res.end(
-        page('Sign in to Quarry', '<form method="post" action="/signin"><label for="u">Email address</label><input id="u" name="email" type="email" autocomplete="username"><button type="submit">Continue</button></form>'),
-      );
-    }
-    if (req.method === 'POST' && url.pathname === '/signin') {
-      const email = (await readBody(req)).get('email') ?? '';
-      return res.end(
-        page(
-          'Enter your password',
-          `<form method="post" action="/signin/password"><input type="hidden" name="email" value="${encodeURIComponent(email)}"><label for="p">Password</label><input id="p" name="password" type="password" autocomplete="current-password"><button type="submit">Sign in</button></form><p><a href="/account/recovery?e=${encodeURIComponent(email)}">Forgot password?</a></p>`,
-        ),
-      );
-    }
-    if (req.method === 'GET' && url.pathname === '/account/recovery') {
-      return res.end(
-        page('Reset your password', '<p>We will email you a link to choose a new password.</p><form method="post" action="/account/recovery"><label for="e">Email</label><input id="e" name="email" type="email"><button type="submit">Send reset link</button></form>'),
-      );
-    }
-    res.statusCode = 404;
-    res.end(page('Not found', ''));
+    const body = await route(req, `${req.method} ${pathname}`);
+    if (body === undefined) res.statusCode = 404;
+    res.end(body ?? page('Not found', ''));
   });
   return { server, seen };
 }
 
-/** Murmur: sign-in is by emailed link only; its one button sends one. */
-function magicLinkSite() {
-  const seen: string[] = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    seen.push(`${req.method} ${url.pathname}`);
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    if (req.method === 'GET' && url.pathname === '/') return res.end(page('Murmur', '<p>Chat for small teams.</p><a href="/signin">Sign in</a>'));
-    if (req.method === 'GET' && url.pathname === '/signin') {
-      return res.end(
-        page('Sign in to Murmur', '<form method="post" action="/signin/link"><label for="u">Work email</label><input id="u" name="email" type="email" autocomplete="username"><button type="submit">Email me a sign-in link</button></form>'),
-      );
+/** Quarry: sign-in asks for the email, then the password; "Forgot password?" is on the password step only. */
+const twoStepSite = () =>
+  localSite(async (req, at) => {
+    switch (at) {
+      case 'GET /':
+        return page('Quarry', '<p>Storage for your photos.</p><a href="/signin">Sign in</a>');
+      case 'GET /signin':
+        return page('Sign in to Quarry', '<form method="post" action="/signin"><label for="u">Email address</label><input id="u" name="email" type="email" autocomplete="username"><button type="submit">Continue</button></form>');
+      case 'POST /signin': {
+        const email = (await readBody(req)).get('email') ?? '';
+        return page(
+          'Enter your password',
+          `<form method="post" action="/signin/password"><input type="hidden" name="email" value="${encodeURIComponent(email)}"><label for="p">Password</label><input id="p" name="password" type="password" autocomplete="current-password"><button type="submit">Sign in</button></form><p><a href="/account/recovery?e=${encodeURIComponent(email)}">Forgot password?</a></p>`,
+        );
+      }
+      case 'GET /account/recovery':
+        return page('Reset your password', '<p>We will email you a link to choose a new password.</p><form method="post" action="/account/recovery"><label for="e">Email</label><input id="e" name="email" type="email"><button type="submit">Send reset link</button></form>');
     }
-    if (req.method === 'POST') return res.end(page('Check your email', '<p>We sent you a sign-in link.</p>'));
-    res.statusCode = 404;
-    res.end(page('Not found', ''));
+    return undefined;
   });
-  return { server, seen };
-}
+
+/** Murmur: sign-in is by emailed link only; its one button sends one. */
+const magicLinkSite = () =>
+  localSite((req, at) => {
+    if (at === 'GET /') return page('Murmur', '<p>Chat for small teams.</p><a href="/signin">Sign in</a>');
+    if (at === 'GET /signin') {
+      return page('Sign in to Murmur', '<form method="post" action="/signin/link"><label for="u">Work email</label><input id="u" name="email" type="email" autocomplete="username"><button type="submit">Email me a sign-in link</button></form>');
+    }
+    if (req.method === 'POST') return page('Check your email', '<p>We sent you a sign-in link.</p>');
+    return undefined;
+  });
 
 const listen = async (server: Server) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
