@@ -19,6 +19,12 @@ import pg from 'pg';
 
 export type SqlParam = string | number | null;
 
+/** A DateTime column as either driver gives it (SQLite: ISO text; PostgreSQL: a Date), as a Date; null stays null. */
+export function readDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value as string);
+}
+
 export interface PreparedReads {
   /** The rows of a read-only statement, prepared once per connection. */
   all<T extends object>(sql: string, params: readonly SqlParam[]): Promise<T[]>;
