@@ -1,0 +1,171 @@
+// resetPasswordWorkflow itself, on the run's real Temporal dev server, with its
+// activities replaced by small fakes (they are the workflow's inputs): each
+// test scripts what the activities answer and checks how the orchestration
+// ends. Real activities are covered by the e2e tests.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BrowserActivities, BrowserStepResult } from '../../activities/browser/browser-activities.js';
+import type { MailActivities } from '../../activities/mail/mail-activities.js';
+import type { TaskActivities } from '../../activities/tasks/task-activities.js';
+import {
+  resetPasswordWorkflowName,
+  type ResetPasswordInput,
+  type ResetResult,
+} from '../../workflows/reset-password.messages.js';
+
+type Activities = TaskActivities & MailActivities & BrowserActivities;
+type Script = { [K in keyof Activities]?: (...args: Parameters<Activities[K]>) => Promise<Awaited<ReturnType<Activities[K]>>> };
+
+const emailForm: BrowserStepResult = { next: 'email_form' };
+
+/** Activities that reset a password on a well-behaved site; a test overrides some of them. */
+function fakeActivities(queue: string, script: Script, calls: string[]) {
+  const happy: Script = {
+    beginReset: async () => ({ serviceName: 'Paper Crane', vaultEntryId: 'entry-1' }),
+    recordProgress: async () => undefined,
+    finishReset: async () => undefined,
+    snapshotMailbox: async () => ({ uidValidity: 1, uidNext: 1, takenAt: new Date().toISOString() }) as never,
+    waitForResetEmail: async () => ({ kind: 'link', secretId: 'link-1', rejectedCount: 0 }),
+    claimBrowserWorker: async () => ({ queue }),
+    openResetPage: async () => emailForm,
+    submitAccountEmail: async () => ({ next: 'email_sent' }),
+    openResetLink: async () => ({ next: 'new_password_form' }),
+    enterEmailCode: async () => ({ next: 'new_password_form' }),
+    enterOtp: async () => ({ next: 'new_password_form' }),
+    setNewPassword: async () => ({ outcome: 'accepted', versionId: 'v-1' }),
+    verifyLogin: async () => ({ outcome: 'verified' }),
+    closeBrowserSession: async () => undefined,
+  };
+  const merged = { ...happy, ...script } as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  return Object.fromEntries(
+    Object.entries(merged).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        calls.push(name);
+        return fn(...args);
+      },
+    ]),
+  );
+}
+
+let client: Client;
+let clientConnection: Connection;
+let workerConnection: NativeConnection;
+let bundle: { code: string };
+/** Long enough for any scripted reset on a loaded machine; a stuck one is stopped here. */
+const ENDS_WITHIN_MS = 40_000;
+
+beforeAll(async () => {
+  clientConnection = await Connection.connect({ address: inject('temporalAddress') });
+  client = new Client({ connection: clientConnection, namespace: inject('temporalNamespace') });
+  workerConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  bundle = { code: readFileSync(inject('workflowBundlePath'), 'utf8') };
+});
+afterAll(async () => {
+  await clientConnection?.close();
+  await workerConnection?.close();
+});
+
+/** Runs one reset with scripted activities; resolves with its result (or its failure). */
+async function runReset(script: Script, input: Partial<ResetPasswordInput> = {}) {
+  const taskQueue = `reset-wf-${randomBytes(4).toString('hex')}`;
+  const calls: string[] = [];
+  const worker = await Worker.create({
+    connection: workerConnection,
+    namespace: inject('temporalNamespace'),
+    taskQueue,
+    workflowBundle: bundle,
+    activities: fakeActivities(taskQueue, script, calls),
+  });
+  const taskId = randomBytes(6).toString('hex');
+  const args: ResetPasswordInput = {
+    taskId,
+    userId: 'user-1',
+    serviceId: 'papercrane',
+    emailWaitMs: 30_000,
+    otpWaitMs: 30_000,
+    captchaWaitMs: 30_000,
+    tuning: { heartbeat: '5 seconds', scheduleToStart: '5 seconds', mailboxGiveUp: '4 seconds' },
+    ...input,
+  };
+  const handle = await client.workflow.start(resetPasswordWorkflowName, { taskQueue, workflowId: `reset-wf-${taskId}`, args: [args] });
+  // A reset that never ends fails the test (and is terminated, so the worker can stop).
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<{ stuck: true }>((resolve) => {
+    timer = setTimeout(() => void handle.terminate('test: the reset did not end').finally(() => resolve({ stuck: true })), ENDS_WITHIN_MS);
+  });
+  const outcome = await worker.runUntil(
+    Promise.race([
+      handle.result().then(
+        (r: ResetResult) => ({ result: r }),
+        (e: unknown) => ({ error: e }),
+      ),
+      stuck,
+    ]),
+  );
+  clearTimeout(timer);
+  // Workflow task failures (an unhandled rejection in the workflow, say) keep a workflow open
+  // and retrying; the history tells whether any happened.
+  const history = await handle.fetchHistory();
+  const workflowTaskFailures = (history.events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).length;
+  return { stuck: false, ...outcome, calls, workflowTaskFailures, handle };
+}
+
+describe('resetPasswordWorkflow, every wait ends', { timeout: 90_000 }, () => {
+  it('completes on a well-behaved site', async () => {
+    const run = await runReset({});
+    expect(run).toMatchObject({ result: { status: 'completed', passwordVersionId: 'v-1' } });
+    expect(run.workflowTaskFailures).toBe(0);
+  });
+
+  it('a progress write that fails for good does not fail or stall the reset', async () => {
+    let writes = 0;
+    const run = await runReset({
+      recordProgress: async () => {
+        writes++;
+        throw ApplicationFailure.nonRetryable('the task row is gone', 'TaskMissing');
+      },
+    });
+    expect(writes).toBeGreaterThan(3);
+    expect(run.workflowTaskFailures).toBe(0);
+    expect(run).toMatchObject({ result: { status: 'completed' } });
+  });
+
+  it('a final write that fails for good still closes the workflow', async () => {
+    const run = await runReset({
+      finishReset: async () => {
+        throw ApplicationFailure.nonRetryable('the task row is gone', 'TaskMissing');
+      },
+    });
+    expect(run.workflowTaskFailures).toBe(0);
+    // The workflow's own answer stands; the task row is healed by the reconciler.
+    expect(run).toMatchObject({ result: { status: 'completed' } });
+  });
+
+  it('a mailbox that never answers ends the reset as MailboxUnreachable', async () => {
+    let attempts = 0;
+    const run = await runReset({
+      snapshotMailbox: async () => {
+        attempts++;
+        throw ApplicationFailure.retryable('The mailbox could not be reached.', 'MailboxUnreachable');
+      },
+    });
+    expect(attempts).toBeGreaterThan(1);
+    expect(run).toMatchObject({ result: { status: 'failed', failure: { type: 'MailboxUnreachable' } } });
+  });
+
+  it('a mailbox that drops during the wait, for good, ends the reset as MailboxUnreachable', async () => {
+    const run = await runReset({
+      waitForResetEmail: async () => {
+        throw ApplicationFailure.retryable('The mailbox could not be reached.', 'MailboxUnreachable');
+      },
+    });
+    expect(run).toMatchObject({ result: { status: 'failed', failure: { type: 'MailboxUnreachable' } } });
+    expect(run.calls).toContain('closeBrowserSession');
+  });
+});
+
