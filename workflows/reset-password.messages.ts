@@ -32,10 +32,11 @@ export interface ResetPasswordInput {
   otpWaitMs: number;
   captchaWaitMs: number;
   /**
-   * How fast a lost browser worker is noticed (Temporal durations such as
-   * '20 seconds'). Tests shorten them; production keeps the defaults.
+   * How fast a lost browser worker is noticed, and how long an unreachable
+   * mailbox is retried (Temporal durations such as '20 seconds'). Tests
+   * shorten them; production keeps the defaults.
    */
-  tuning?: { heartbeat?: string; scheduleToStart?: string };
+  tuning?: { heartbeat?: string; scheduleToStart?: string; mailboxGiveUp?: string };
 }
 
 export interface StepProgress {

@@ -20,7 +20,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { TimeoutType, type Duration } from '@temporalio/common';
+import { msToNumber, TimeoutType, type Duration, type RetryPolicy } from '@temporalio/common';
 import type { BrowserActivities, BrowserStepResult } from '../activities/browser/browser-activities.js';
 import type { MailActivities } from '../activities/mail/mail-activities.js';
 import type { TaskActivities } from '../activities/tasks/task-activities.js';
@@ -51,15 +51,29 @@ const MAX_RESTARTS = 2;
 const MAX_WORKER_CLAIMS = 4;
 
 export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<ResetResult> {
-  const tuning = { heartbeat: '20 seconds', scheduleToStart: '15 seconds', ...input.tuning } as { heartbeat: Duration; scheduleToStart: Duration };
+  const tuning = { heartbeat: '20 seconds', scheduleToStart: '15 seconds', mailboxGiveUp: '3 minutes', ...input.tuning } as {
+    heartbeat: Duration;
+    scheduleToStart: Duration;
+    mailboxGiveUp: Duration;
+  };
   const shared = proxyActivities<Pick<BrowserActivities, 'claimBrowserWorker'>>({
     startToCloseTimeout: '30 seconds',
     retry: { maximumAttempts: 10 },
   });
-  const mail = proxyActivities<MailActivities>({
+  // A mailbox that stays unreachable ends the reset: retries stop once `mailboxGiveUp`
+  // has passed beyond what the step itself may take (the email wait, for the wait).
+  const mailRetry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '15 seconds', nonRetryableErrorTypes: nonRetryableFailureTypes };
+  const mailboxGiveUpMs = msToNumber(tuning.mailboxGiveUp);
+  const mailSnapshot = proxyActivities<Pick<MailActivities, 'snapshotMailbox'>>({
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: mailboxGiveUpMs,
+    retry: mailRetry,
+  });
+  const mailWait = proxyActivities<Pick<MailActivities, 'waitForResetEmail'>>({
     startToCloseTimeout: input.emailWaitMs + 120_000,
+    scheduleToCloseTimeout: input.emailWaitMs + mailboxGiveUpMs,
     heartbeatTimeout: tuning.heartbeat,
-    retry: { initialInterval: '1 second', maximumInterval: '15 seconds', nonRetryableErrorTypes: nonRetryableFailureTypes },
+    retry: mailRetry,
   });
   const browserOn = (queue: string) =>
     proxyActivities<BrowserActivities>({
@@ -112,7 +126,12 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
       [sa.status]: [progress.status],
       [sa.step]: progress.step ? [progress.step] : [],
     });
-    publishing.push(CancellationScope.nonCancellable(() => db.recordProgress({ progress: snapshot(progress) })));
+    // A mirror write that fails for good (database down past its retries, row gone) is
+    // logged and superseded by the next one; it never fails or stalls the reset.
+    const write = CancellationScope.nonCancellable(() => db.recordProgress({ progress: snapshot(progress) })).catch((err: unknown) =>
+      log.warn('progress mirror write failed', { taskId: input.taskId, seq: progress.seq, type: failureOf(err).type }),
+    );
+    publishing.push(write);
   };
   const setStatus = (status: TaskStatus, waitingFor?: WaitingFor) => {
     progress.status = status;
@@ -227,7 +246,7 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
       for (let attempt = 0; ; attempt++) {
         // navigate
         startStep('navigate', `Opening the ${begun.serviceName} password reset page…`);
-        const snapshot = await mail.snapshotMailbox({ taskId: input.taskId });
+        const mailboxSnapshot = await mailSnapshot.snapshotMailbox({ taskId: input.taskId });
         let nav = await browser((b) => b.openResetPage({ taskId: input.taskId }));
         failIfError(nav);
         endStep('navigate', 'completed');
@@ -235,9 +254,11 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
         // The mailbox watch starts before the email is submitted: it is connected and
         // idling when the reset email lands, however fast the site sends it.
         const mailScope = new CancellationScope();
-        const mailWait = mailScope.run(() => mail.waitForResetEmail({ taskId: input.taskId, snapshot, expect: 'either', timeoutMs: input.emailWaitMs }));
-        mailWait.catch(() => undefined); // observed below, or cancelled with its scope
-        let found: Awaited<typeof mailWait>;
+        const emailArrival = mailScope.run(() =>
+          mailWait.waitForResetEmail({ taskId: input.taskId, snapshot: mailboxSnapshot, expect: 'either', timeoutMs: input.emailWaitMs }),
+        );
+        emailArrival.catch(() => undefined); // observed below, or cancelled with its scope
+        let found: Awaited<typeof emailArrival>;
         try {
           // enter_email
           startStep('enter_email', 'Entering the account email…');
@@ -255,7 +276,7 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
           // wait_for_email: a link, or a code to type into the page that asked for it
           startStep('wait_for_email', 'Waiting for the reset email…');
           setStatus('waiting_for_email', { kind: 'email', since: new Date().toISOString() });
-          found = await mailWait;
+          found = await emailArrival;
         } finally {
           mailScope.cancel(); // no-op once the wait is over; stops it when enter_email failed
         }
@@ -340,7 +361,13 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
     progress.seq++;
     upsertSearchAttributes({ [sa.status]: [result.status], [sa.step]: progress.step ? [progress.step] : [] });
     await Promise.allSettled(publishing); // a lost mirror write is superseded by the final one
-    await db.finishReset({ progress: snapshot(progress), result });
+    try {
+      await db.finishReset({ progress: snapshot(progress), result });
+    } catch (err) {
+      // The reset's outcome is this workflow's result either way; the task row and the
+      // account lock are healed from it by the reconciler (lib/tasks/reconcile-tasks.ts).
+      log.warn('final task write failed', { taskId: input.taskId, type: failureOf(err).type });
+    }
   });
   await condition(allHandlersFinished);
   return result;
@@ -360,10 +387,21 @@ function workerLost(err: unknown): boolean {
   return cause instanceof ApplicationFailure && cause.type === 'SessionLost';
 }
 
+const mailActivityTypes = new Set(['snapshotMailbox', 'waitForResetEmail']);
+
 function failureOf(err: unknown): { type: string; message: string } {
   let e: unknown = err;
-  while (e instanceof ActivityFailure && e.cause) e = e.cause;
+  let activityType: string | undefined;
+  while (e instanceof ActivityFailure && e.cause) {
+    activityType = e.activityType;
+    e = e.cause;
+  }
+  // Out of time after retries: the last attempt's failure, when there is one, says why.
+  if (e instanceof TimeoutFailure && e.cause instanceof ApplicationFailure) e = e.cause;
   if (e instanceof ApplicationFailure && e.type) return { type: e.type, message: describeResetFailure(e.type, e.message) };
+  if (e instanceof TimeoutFailure && activityType && mailActivityTypes.has(activityType)) {
+    return { type: 'MailboxUnreachable', message: describeResetFailure('MailboxUnreachable') };
+  }
   if (e instanceof TimeoutFailure) return { type: 'SiteChanged', message: describeResetFailure('SiteChanged') };
   return { type: 'Internal', message: 'The reset failed unexpectedly.' };
 }

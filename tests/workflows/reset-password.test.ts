@@ -159,11 +159,14 @@ describe('resetPasswordWorkflow, every wait ends', { timeout: 90_000 }, () => {
   });
 
   it('a mailbox that drops during the wait, for good, ends the reset as MailboxUnreachable', async () => {
-    const run = await runReset({
-      waitForResetEmail: async () => {
-        throw ApplicationFailure.retryable('The mailbox could not be reached.', 'MailboxUnreachable');
+    const run = await runReset(
+      {
+        waitForResetEmail: async () => {
+          throw ApplicationFailure.retryable('The mailbox could not be reached.', 'MailboxUnreachable');
+        },
       },
-    });
+      { emailWaitMs: 5_000 },
+    );
     expect(run).toMatchObject({ result: { status: 'failed', failure: { type: 'MailboxUnreachable' } } });
     expect(run.calls).toContain('closeBrowserSession');
   });
