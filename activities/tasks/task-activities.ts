@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../../lib/db/index.js';
 import type { Logger } from '../../lib/logger.js';
+import { releaseTask } from '../../lib/tasks/release-task.js';
 import type { VaultStore } from '../../lib/vault/vault-store.js';
 import type { ResetProgress, ResetResult } from '../../workflows/reset-password.messages.js';
 
@@ -112,10 +113,7 @@ export function createTaskActivities({ db, vault, events, logger, phoneOtpLink }
         failureType: result.failure?.type ?? null,
         failureReason: result.failure?.message ?? null,
       });
-      // The link, codes and browser state have done their job; the account is free again.
-      await db.taskSecret.deleteMany({ where: { taskId: task.id } });
-      await db.resetLock.deleteMany({ where: { taskId: task.id } });
-      await db.otpToken.updateMany({ where: { taskId: task.id, usedAt: null }, data: { expiresAt: new Date() } });
+      await releaseTask(db, task.id);
       if (task.seq <= progress.seq && result.status !== 'cancelled') {
         await emitSafely({ userId: task.userId, taskId: task.id, type: result.status === 'completed' ? 'reset.completed' : 'reset.failed', progress });
       }
