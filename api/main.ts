@@ -12,6 +12,7 @@ import { createTemporalGateway } from '../lib/temporal/connection.js';
 import { backgroundJobsSettled } from '../lib/accounts/run-in-background.js';
 import { closeDiscoveryBrowsers } from '../lib/discovery/discovery-browser.js';
 import { cancelRunningResets } from '../lib/tasks/cancel-running-resets.js';
+import { reconcileTasks } from '../lib/tasks/reconcile-tasks.js';
 import { createApp } from './app.js';
 
 const config = getConfig();
@@ -34,6 +35,16 @@ const app = createApp({
   accountHooks: { beforeDelete: async (userId) => void (await cancelRunningResets({ db, temporal: await temporal.client() }, userId)) },
 });
 
+// Task rows of resets that ended without writing it (see reconcile-tasks.ts) are healed
+// every minute; any number of API processes may do it at once.
+const reconciler = setInterval(() => {
+  void temporal
+    .client()
+    .then((client) => reconcileTasks({ db, temporal: client, logger }))
+    .catch((err: unknown) => logger.warn({ err: (err as Error).name }, 'task reconciliation skipped'));
+}, 60_000);
+reconciler.unref();
+
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ port: info.port }, 'api listening');
 });
@@ -42,6 +53,7 @@ let stopping = false;
 function stop(signal: string) {
   if (stopping) return;
   stopping = true;
+  clearInterval(reconciler);
   logger.info({ signal }, 'api stopping');
   server.close(async () => {
     await backgroundJobsSettled(); // account emails still being sent

@@ -69,6 +69,10 @@ export const resetFailures = {
   },
   Cancelled: { retryable: false, reason: 'The reset was cancelled.' },
   WorkerLost: { retryable: true, reason: 'The browser worker stopped during the reset.' },
+  // Ends the reconciler finds (lib/tasks/reconcile-tasks.ts): the workflow could not say them itself.
+  NotStarted: { retryable: false, reason: 'The reset could not be started.' },
+  Stopped: { retryable: false, reason: 'The reset was stopped before it finished.' },
+  ResetTimeout: { retryable: false, reason: 'The reset took longer than any reset may, and was stopped.' },
 } as const;
 
 export type ResetFailureType = keyof typeof resetFailures;

@@ -76,6 +76,15 @@ export interface ResetResult {
   failure?: { type: string; message: string };
 }
 
+/**
+ * The longest a whole reset may run: every wait at its longest, for each of the
+ * workflow's restarts, and an hour for the browser steps between them.
+ */
+export function resetRunTimeoutMs(input: Pick<ResetPasswordInput, 'emailWaitMs' | 'otpWaitMs' | 'captchaWaitMs'>): number {
+  const waits = input.emailWaitMs + 5 * input.otpWaitMs + 2 * input.captchaWaitMs;
+  return 3 * waits + 60 * 60_000;
+}
+
 /** A code typed by the person: `otpRef` is the id of its encrypted TaskSecret row. */
 export interface SubmitOtpArgs {
   otpRef: string;

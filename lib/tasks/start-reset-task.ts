@@ -8,8 +8,10 @@ import { serviceForUrl } from '../../catalog/index.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { AppError } from '../errors.js';
+import { healTask } from './reconcile-tasks.js';
 import {
   resetPasswordWorkflowName,
+  resetRunTimeoutMs,
   searchAttributeNames as sa,
   terminalStatuses,
   workflowIdFor,
@@ -45,6 +47,17 @@ export function resolveTaskService(catalog: Catalog, req: { serviceId?: string; 
 
 export const accountKeyOf = (serviceId: string, email: string) => `${serviceId}:${email.trim().toLowerCase()}`;
 
+/**
+ * A lock whose reset has ended without saying so (its final write failed, staff
+ * terminated it, the API died before starting it) is healed now, so the
+ * account's next reset need not wait for the periodic reconciler.
+ */
+async function healLockHolder(deps: StartResetDeps, accountKey: string): Promise<void> {
+  const lock = await deps.db.resetLock.findUnique({ where: { accountKey } });
+  const holder = lock && (await deps.db.task.findUnique({ where: { id: lock.taskId }, select: { id: true, workflowId: true, status: true, createdAt: true } }));
+  if (holder) await healTask({ db: deps.db, temporal: deps.temporal }, holder);
+}
+
 export async function startResetTask(deps: StartResetDeps, req: StartResetRequest): Promise<{ taskId: string; workflowId: string }> {
   const { db, config } = deps;
   const { service, url } = resolveTaskService(deps.catalog, req);
@@ -53,6 +66,7 @@ export async function startResetTask(deps: StartResetDeps, req: StartResetReques
     if (!entry) throw new AppError('not_found', 'Vault entry not found');
   }
   const accountKey = accountKeyOf(service.id, req.email);
+  await healLockHolder(deps, accountKey);
 
   const task = await db.$transaction(async (tx) => {
     const lock = await tx.resetLock.findUnique({ where: { accountKey } });
@@ -97,6 +111,9 @@ export async function startResetTask(deps: StartResetDeps, req: StartResetReques
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      // A backstop: every wait inside is bounded; this bounds the whole run, and the
+      // reconciler turns a run that hit it into a failed task with its lock released.
+      workflowExecutionTimeout: resetRunTimeoutMs(input),
       memo: { service: service.name },
       searchAttributes: {
         [sa.service]: [service.id],
