@@ -2,12 +2,13 @@
 // the workflow, with search attributes staff filter on. Used by the API (task
 // form, chat, retry) and by tests.
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Catalog, Service } from '../../catalog/index.js';
 import { serviceForUrl } from '../../catalog/index.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
-import { AppError } from '../errors.js';
+import { AppError, describeResetFailure } from '../errors.js';
+import { releaseTask } from './release-task.js';
 import { healTask } from './reconcile-tasks.js';
 import {
   resetPasswordWorkflowName,
@@ -45,7 +46,11 @@ export function resolveTaskService(catalog: Catalog, req: { serviceId?: string; 
   return { service, url };
 }
 
-export const accountKeyOf = (serviceId: string, email: string) => `${serviceId}:${email.trim().toLowerCase()}`;
+/**
+ * The lock's key: one person's account at one service. Keyed by the person too, so
+ * nobody can block another person's resets by starting one for the same address.
+ */
+export const accountKeyOf = (userId: string, serviceId: string, email: string) => `${userId}:${serviceId}:${email.trim().toLowerCase()}`;
 
 /**
  * A lock whose reset has ended without saying so (its final write failed, staff
@@ -65,7 +70,7 @@ export async function startResetTask(deps: StartResetDeps, req: StartResetReques
     const entry = await db.vaultEntry.findFirst({ where: { id: req.vaultEntryId, userId: req.userId } });
     if (!entry) throw new AppError('not_found', 'Vault entry not found');
   }
-  const accountKey = accountKeyOf(service.id, req.email);
+  const accountKey = accountKeyOf(req.userId, service.id, req.email);
   await healLockHolder(deps, accountKey);
 
   const task = await db.$transaction(async (tx) => {
@@ -124,12 +129,29 @@ export async function startResetTask(deps: StartResetDeps, req: StartResetReques
       },
     });
     await db.task.update({ where: { id: task.id }, data: { runId: handle.firstExecutionRunId } });
-  } catch (err) {
-    await db.$transaction([
-      db.resetLock.deleteMany({ where: { taskId: task.id } }),
-      db.task.update({ where: { id: task.id }, data: { status: 'failed', failureType: 'Internal', failureReason: 'The reset could not be started.', completedAt: new Date() } }),
-    ]);
-    throw new AppError('unavailable', `Could not start the reset: ${(err as Error).message}`);
+  } catch {
+    // No answer is not "not started": the start may have reached Temporal. Only a
+    // workflow proven absent frees the account; one that exists is this reset, running.
+    const fate = await workflowExists(deps.temporal, task.workflowId);
+    if (fate === 'exists') return { taskId: task.id, workflowId: task.workflowId };
+    if (fate === 'absent') {
+      await db.task.update({
+        where: { id: task.id },
+        data: { status: 'failed', failureType: 'NotStarted', failureReason: describeResetFailure('NotStarted'), completedAt: new Date() },
+      });
+      await releaseTask(db, task.id);
+    }
+    // 'unknown': the task stays pending and locked; the reconciler settles it once Temporal answers.
+    throw new AppError('unavailable', 'The reset could not be started: the workflow service is not answering. Try again in a minute.');
   }
   return { taskId: task.id, workflowId: task.workflowId };
+}
+
+async function workflowExists(temporal: Client, workflowId: string): Promise<'exists' | 'absent' | 'unknown'> {
+  try {
+    await temporal.workflow.getHandle(workflowId).describe();
+    return 'exists';
+  } catch (err) {
+    return err instanceof WorkflowNotFoundError ? 'absent' : 'unknown';
+  }
 }

@@ -24,8 +24,8 @@ for (const dbKind of availableDbKinds()) {
       await h?.close();
     });
 
-    async function lockHolder(email: string) {
-      return (await h.db.resetLock.findUnique({ where: { accountKey: accountKeyOf(SITE, email) } }))?.taskId;
+    async function lockHolder(userId: string, email: string) {
+      return (await h.db.resetLock.findUnique({ where: { accountKey: accountKeyOf(userId, SITE, email) } }))?.taskId;
     }
 
     it('terminated by staff: the task fails as Stopped and the next reset of the account starts', async () => {
@@ -41,9 +41,9 @@ for (const dbKind of availableDbKinds()) {
       const healed = await h.db.task.findUniqueOrThrow({ where: { id: first.taskId } });
       expect(healed).toMatchObject({ status: 'failed', failureType: 'Stopped' });
       expect(healed.completedAt).not.toBeNull();
-      expect(await lockHolder(person.email)).toBe(second.taskId);
+      expect(await lockHolder(person.userId, person.email)).toBe(second.taskId);
       expect((await h.result(second.workflowId)).status).toBe('completed');
-      expect(await lockHolder(person.email)).toBeUndefined();
+      expect(await lockHolder(person.userId, person.email)).toBeUndefined();
       // The terminated reset's mail wait ran on until it found the (released) email and kept
       // its link: the sweep removes what a stopped reset stored after it ended.
       await reconcileTasks({ db: h.db, temporal: h.client });
@@ -54,7 +54,7 @@ for (const dbKind of availableDbKinds()) {
       const person = await h.createPerson('never-started');
       const { entryId } = await h.createSiteAccount(person, SITE);
       const orphanId = randomUUID();
-      const accountKey = accountKeyOf(SITE, person.email);
+      const accountKey = accountKeyOf(person.userId, SITE, person.email);
       await h.db.task.create({
         data: {
           id: orphanId,
@@ -80,7 +80,7 @@ for (const dbKind of availableDbKinds()) {
       const person = await h.createPerson('just-created');
       const { entryId } = await h.createSiteAccount(person, SITE);
       const id = randomUUID();
-      const accountKey = accountKeyOf(SITE, person.email);
+      const accountKey = accountKeyOf(person.userId, SITE, person.email);
       await h.db.task.create({
         data: { id, userId: person.userId, serviceId: SITE, serviceName: 'Paper Crane', serviceUrl: h.sandbox.site(SITE).homeUrl, email: person.email, vaultEntryId: entryId, accountKey, workflowId: workflowIdFor(SITE, id) },
       });
@@ -96,12 +96,12 @@ for (const dbKind of availableDbKinds()) {
       expect((await h.result(done.workflowId)).status).toBe('completed');
       // As if finishReset had failed for good: the row still says running, the lock is held.
       await h.db.task.update({ where: { id: done.taskId }, data: { status: 'running', completedAt: null } });
-      await h.db.resetLock.create({ data: { accountKey: accountKeyOf(SITE, person.email), taskId: done.taskId } });
+      await h.db.resetLock.create({ data: { accountKey: accountKeyOf(person.userId, SITE, person.email), taskId: done.taskId } });
 
       const swept = await reconcileTasks({ db: h.db, temporal: h.client });
       expect(swept.healed).toBeGreaterThanOrEqual(1);
       expect(await h.db.task.findUniqueOrThrow({ where: { id: done.taskId } })).toMatchObject({ status: 'completed', failureType: null });
-      expect(await lockHolder(person.email)).toBeUndefined();
+      expect(await lockHolder(person.userId, person.email)).toBeUndefined();
     });
 
     it('a mailbox on a closed port: the reset ends as MailboxUnreachable and frees the account', async () => {
@@ -113,7 +113,7 @@ for (const dbKind of availableDbKinds()) {
       const result = await h.result(started.workflowId);
       expect(result).toMatchObject({ status: 'failed', failure: { type: 'MailboxUnreachable' } });
       expect(await h.db.task.findUniqueOrThrow({ where: { id: started.taskId } })).toMatchObject({ status: 'failed', failureType: 'MailboxUnreachable' });
-      expect(await lockHolder(person.email)).toBeUndefined();
+      expect(await lockHolder(person.userId, person.email)).toBeUndefined();
       expect(h.sandbox.getUser(SITE, person.email)?.passwordChanges).toBe(0);
     });
   });
