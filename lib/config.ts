@@ -62,6 +62,9 @@ const envSchema = z.object({
   REKEY_MASTER_KEY: z.string().optional(),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   SMTP_FROM: z.string().default('Rekey <no-reply@rekey.local>'),
+  // Development without SMTP_URL: account emails go to a local outbox that the
+  // web UI shows (lib/email/dev-outbox.ts). On by default in development only.
+  REKEY_DEV_OUTBOX: bool.optional(),
   CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   CHROMIUM_PATH: z.string().optional(),
   REKEY_ALLOW_PRIVATE_TARGETS: bool.optional(),
@@ -126,6 +129,15 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     },
     masterKeySource: env.REKEY_MASTER_KEY,
     smtp: { url: env.SMTP_URL, from: env.SMTP_FROM },
+    /**
+     * Where account emails go when there is no SMTP server in development:
+     * one JSON file per email under data/dev-outbox, listed by GET /api/dev/outbox
+     * on loopback. Null in production and whenever SMTP_URL is set.
+     */
+    devOutbox:
+      (env.REKEY_DEV_OUTBOX ?? env.NODE_ENV === 'development') && !env.SMTP_URL && !production
+        ? { dir: path.join(dataDir, 'dev-outbox') }
+        : null,
     cronSecret: env.CRON_SECRET,
     chromiumPath: env.CHROMIUM_PATH,
     allowPrivateTargets: env.REKEY_ALLOW_PRIVATE_TARGETS ?? (!production && sandbox),
@@ -162,6 +174,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Invalid configuration:\n  REKEY_ARGON2_MEMORY_KIB / REKEY_ARGON2_TIME_COST: below the safe minimum (19456 KiB and 2 passes); lower costs are for tests only',
     );
+  }
+  if (config.production && parsed.data.REKEY_DEV_OUTBOX) {
+    throw new ConfigError(
+      'Invalid configuration:\n  REKEY_DEV_OUTBOX: development only (it shows account emails, reset links included, to anyone on this machine); set SMTP_URL in production',
+    );
+  }
+  if (parsed.data.REKEY_DEV_OUTBOX && parsed.data.SMTP_URL) {
+    throw new ConfigError('Invalid configuration:\n  REKEY_DEV_OUTBOX: on together with SMTP_URL; account emails go to one place, so pick one');
   }
   if (config.production && !config.masterKeySource) {
     throw new ConfigError(

@@ -18,6 +18,7 @@ import { serviceRoutes } from './services.js';
 import { mailboxRoutes } from './mailbox.js';
 import { discoveryRoutes } from './discovery.js';
 import { createDocsRoutes } from './docs.js';
+import { devOutboxRoutes } from './dev-outbox.js';
 import { sandboxRoutes } from './sandbox.js';
 import { webRoutes } from './web.js';
 
@@ -39,6 +40,7 @@ export function mountRoutes(app: OpenAPIHono<AppEnv>) {
   app.route('/', chatRoutes);
   app.route('/', otpRoutes);
   app.route('/', sandboxRoutes);
+  app.route('/', devOutboxRoutes);
   app.route('/', webRoutes); // last: the web UI answers only what no route above did
   return app;
 }

@@ -1,8 +1,12 @@
 // Account emails (password reset, email verification, notices) over SMTP with
-// nodemailer. SMTP_URL unset: the mailer is "not configured" and sends nothing,
-// which the API reports as `configured: false`. Tests inject a nodemailer
-// jsonTransport or streamTransport instead of a server.
+// nodemailer. SMTP_URL unset: in development the emails go to the local dev
+// outbox (dev-outbox.ts), which counts as configured since they can be read;
+// otherwise the mailer is "not configured" and sends nothing, which the API
+// reports as `configured: false`. Tests inject a nodemailer jsonTransport or
+// streamTransport instead of a server.
 import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../config.js';
+import { createDevOutbox, type DevOutbox } from './dev-outbox.js';
 
 export interface OutgoingEmail {
   to: string;
@@ -17,7 +21,7 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<void>;
 }
 
-export function createMailer(opts: { from: string; smtpUrl?: string; transport?: Transporter }): Mailer {
+export function createMailer(opts: { from: string; smtpUrl?: string; transport?: Transporter; devOutbox?: DevOutbox }): Mailer {
   const transport =
     opts.transport ??
     (opts.smtpUrl
@@ -29,6 +33,15 @@ export function createMailer(opts: { from: string; smtpUrl?: string; transport?:
           socketTimeout: 30_000,
         })
       : undefined);
+  if (!transport && opts.devOutbox) {
+    const outbox = opts.devOutbox;
+    return {
+      configured: true,
+      async send(email) {
+        await outbox.deliver(email);
+      },
+    };
+  }
   if (!transport) {
     return {
       configured: false,
@@ -47,12 +60,13 @@ export function createMailer(opts: { from: string; smtpUrl?: string; transport?:
 
 const fromConfig = new WeakMap<object, Mailer>();
 
-/** The injected mailer, else one built (once per config) from SMTP_URL and SMTP_FROM. */
-export function resolveMailer(deps: { mailer?: Mailer; config: { smtp: { url?: string; from: string } } }): Mailer {
+/** The injected mailer, else one built (once per config) from SMTP_URL and SMTP_FROM, or the dev outbox. */
+export function resolveMailer(deps: { mailer?: Mailer; config: Pick<Config, 'smtp' | 'devOutbox'> }): Mailer {
   if (deps.mailer) return deps.mailer;
   let mailer = fromConfig.get(deps.config);
   if (!mailer) {
-    mailer = createMailer({ from: deps.config.smtp.from, smtpUrl: deps.config.smtp.url });
+    const { smtp, devOutbox } = deps.config;
+    mailer = createMailer({ from: smtp.from, smtpUrl: smtp.url, devOutbox: devOutbox ? createDevOutbox(devOutbox.dir) : undefined });
     fromConfig.set(deps.config, mailer);
   }
   return mailer;

@@ -1,11 +1,16 @@
-// Routes. Signed-out people see sign-in and sign-up; everything else needs a session.
+// Routes. Signed-out people see sign-in and sign-up; the emailed links'
+// pages (reset password, confirm email), forgot-password and the development
+// outbox work with or without a session; everything else needs one.
 import type { ReactNode } from 'react';
 import { Redirect, Route, Switch } from 'wouter';
 import { AuthProvider, useAuth } from './components/auth';
 import { Layout } from './components/layout';
 import { SudoProvider } from './components/sudo';
 import { ChatPage } from './pages/chat';
+import { DevOutboxPage } from './pages/dev-outbox';
+import { ForgotPasswordPage } from './pages/forgot-password';
 import { MailboxPage } from './pages/mailbox';
+import { ResetPasswordPage } from './pages/reset-password';
 import { ServicesPage } from './pages/services';
 import { SettingsPage } from './pages/settings';
 import { SignInPage } from './pages/sign-in';
@@ -13,6 +18,7 @@ import { SignUpPage } from './pages/sign-up';
 import { TaskDetailPage } from './pages/task-detail';
 import { TasksPage } from './pages/tasks';
 import { VaultPage } from './pages/vault';
+import { VerifyEmailPage } from './pages/verify-email';
 
 function Private({ children }: { children: ReactNode }) {
   const { user, loading } = useAuth();
@@ -43,6 +49,18 @@ export function App() {
               <PublicOnly>
                 <SignUpPage />
               </PublicOnly>
+            </Route>
+            <Route path="/forgot-password">
+              <ForgotPasswordPage />
+            </Route>
+            <Route path="/reset-password">
+              <ResetPasswordPage />
+            </Route>
+            <Route path="/verify-email">
+              <VerifyEmailPage />
+            </Route>
+            <Route path="/dev/outbox">
+              <DevOutboxPage />
             </Route>
             <Route path="/chat">
               <Private>

@@ -146,6 +146,19 @@ export interface components {
              */
             url: string;
         };
+        DevOutbox: {
+            /** @description Newest first, at most 50 */
+            items: components["schemas"]["DevOutboxEmail"][];
+        };
+        DevOutboxEmail: {
+            id: string;
+            /** Format: date-time */
+            sentAt: string;
+            subject: string;
+            /** @description The plain-text body, links included */
+            text: string;
+            to: string;
+        };
         DisableTotpRequest: {
             password: string;
         };

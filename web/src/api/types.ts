@@ -19,6 +19,9 @@ export type JobStep = Schemas['JobStep'];
 export type Job = Schemas['Job'];
 export type Discovery = Schemas['SignInDiscovery'];
 export type SandboxInfo = Schemas['SandboxStatus'];
+export type ForgotPasswordAnswer = Schemas['ForgotPasswordResponse'];
+export type VerifyEmailStartAnswer = Schemas['VerifyEmailStartResponse'];
+export type DevOutboxEmail = Schemas['DevOutboxEmail'];
 
 /** Every list: `?limit=&cursor=` → `{items, nextCursor}`. */
 export interface Page<T> {

@@ -1,7 +1,9 @@
-// The signed-in frame: a skip link, the site navigation, the page.
+// The signed-in frame: a skip link, the site navigation, the banner for an
+// unconfirmed email, the page.
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useAuth } from './auth';
+import { VerifyEmailBanner } from './verify-email-banner';
 
 const nav = [
   { href: '/chat', label: 'Chat' },
@@ -61,6 +63,7 @@ export function Layout({ children }: { children: ReactNode }) {
         )}
       </header>
       <main id="main" tabIndex={-1}>
+        <VerifyEmailBanner />
         {children}
       </main>
     </>

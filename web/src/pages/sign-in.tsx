@@ -5,7 +5,7 @@ import { Link, useLocation } from 'wouter';
 import { ApiError, messageOf, post } from '../api/client';
 import type { User } from '../api/types';
 import { useAuth } from '../components/auth';
-import { ErrorNote, Field } from '../components/form';
+import { ErrorNote, Field, StatusNote } from '../components/form';
 import { PageTitle } from '../components/layout';
 
 type SignInAnswer = { user: User } | { mfaRequired: true; challengeToken: string };
@@ -19,6 +19,8 @@ export function SignInPage() {
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Set by the reset-password page after a new password was chosen.
+  const [justReset] = useState(() => new URLSearchParams(window.location.search).get('password') === 'reset');
 
   const done = (user: User) => {
     setUser(user);
@@ -100,6 +102,7 @@ export function SignInPage() {
   return (
     <div className="page narrow">
       <PageTitle title="Sign in" />
+      {justReset && <StatusNote kind="ok">Your password is changed, and every device was signed out. Sign in with the new password.</StatusNote>}
       <form onSubmit={signIn} className="card stack">
         <Field label="Email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
         <Field
@@ -115,6 +118,7 @@ export function SignInPage() {
           <button type="submit" className="primary" disabled={busy}>
             Sign in
           </button>
+          <Link href="/forgot-password">Forgot password?</Link>
         </div>
       </form>
       <p>
