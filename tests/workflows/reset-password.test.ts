@@ -172,3 +172,23 @@ describe('resetPasswordWorkflow, every wait ends', { timeout: 90_000 }, () => {
   });
 });
 
+describe('resetPasswordWorkflow, completed means confirmed', { timeout: 90_000 }, () => {
+  it('the site confirmed the change: completed and confirmed', async () => {
+    const run = await runReset({ verifyLogin: async () => ({ outcome: 'unsupported', detail: 'The sign-in page asks for a CAPTCHA' }) });
+    expect(run).toMatchObject({ result: { status: 'completed', confirmed: true } });
+  });
+
+  it('no clear answer, then a sign-in with the new password works: completed and confirmed', async () => {
+    const run = await runReset({ setNewPassword: async () => ({ outcome: 'unverified', versionId: 'v-1' }) });
+    expect(run).toMatchObject({ result: { status: 'completed', confirmed: true } });
+  });
+
+  it('no clear answer and no sign-in possible: completed but unconfirmed, the pending password kept', async () => {
+    const run = await runReset({
+      setNewPassword: async () => ({ outcome: 'unverified', versionId: 'v-1' }),
+      verifyLogin: async () => ({ outcome: 'unsupported', detail: 'The sign-in page asks for a CAPTCHA' }),
+    });
+    expect(run).toMatchObject({ result: { status: 'completed', confirmed: false, passwordVersionId: 'v-1' } });
+  });
+});
+
