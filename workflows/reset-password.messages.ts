@@ -65,6 +65,8 @@ export interface ResetProgress {
   failure?: { type: string; message: string };
   /** Vault entry that holds the new password once completed. */
   vaultEntryId?: string;
+  /** Completed: whether the site or a sign-in confirmed the change (false: the new password waits, pending, for the person). */
+  confirmed?: boolean;
   /** Bumped on every change: SSE event ids and cheap change detection. */
   seq: number;
 }
@@ -73,6 +75,13 @@ export interface ResetResult {
   status: 'completed' | 'failed' | 'cancelled';
   vaultEntryId?: string;
   passwordVersionId?: string;
+  /**
+   * Completed only: true when the site said so or a sign-in with the new password
+   * worked; false when neither could tell (the site answered ambiguously and its
+   * sign-in could not be tried). Then the new password stays `pending` in the vault,
+   * is what reveal shows, and the person confirms it or goes back to the previous one.
+   */
+  confirmed?: boolean;
   failure?: { type: string; message: string };
 }
 

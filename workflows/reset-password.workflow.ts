@@ -324,13 +324,16 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
           endStep('verify_login', 'failed', 'The old password still works: the change never happened; starting over');
           continue;
         }
-        if (verified.outcome === 'unsupported') endStep('verify_login', 'skipped', verified.detail);
-        else if (verified.outcome === 'verified') endStep('verify_login', 'completed', 'Signed in with the new password');
-        else if (set.outcome === 'accepted') endStep('verify_login', 'skipped', verified.detail ?? 'Sign-in could not be checked');
-        else {
+        const confirmed = set.outcome === 'accepted' || verified.outcome === 'verified';
+        if (verified.outcome === 'verified') endStep('verify_login', 'completed', 'Signed in with the new password');
+        else if (confirmed) endStep('verify_login', 'skipped', verified.detail ?? 'Sign-in could not be checked');
+        else if (verified.outcome === 'unsupported') {
+          endStep('verify_login', 'skipped', `${verified.detail ?? 'Sign-in could not be checked'}: the new password waits in the vault for you to confirm it`);
+        } else {
           throw ApplicationFailure.create({ type: 'NewPasswordUnverified', message: describeResetFailure('NewPasswordUnverified'), nonRetryable: true });
         }
-        return { status: 'completed' as const, vaultEntryId: begun.vaultEntryId, passwordVersionId: set.versionId };
+        progress.confirmed = confirmed;
+        return { status: 'completed' as const, vaultEntryId: begun.vaultEntryId, passwordVersionId: set.versionId, confirmed };
       }
     });
   } catch (err) {

@@ -112,6 +112,7 @@ export function createTaskActivities({ db, vault, events, logger, phoneOtpLink }
         completedAt: new Date(),
         failureType: result.failure?.type ?? null,
         failureReason: result.failure?.message ?? null,
+        confirmed: result.status === 'completed' ? (result.confirmed ?? true) : null,
       });
       await releaseTask(db, task.id);
       if (task.seq <= progress.seq && result.status !== 'cancelled') {

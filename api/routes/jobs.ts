@@ -36,6 +36,12 @@ const Job = z
     steps: z.array(JobStep),
     failure: z.object({ type: z.string(), reason: z.string() }).nullable().openapi({ description: 'Why it failed or was cancelled' }),
     retryOf: z.string().nullable().openapi({ description: 'The job this one retries' }),
+    confirmed: z.boolean().nullable().openapi({
+      description:
+        'Completed jobs: true when the site or a sign-in confirmed the change; false when neither could, and the new password waits, ' +
+        '`pending` in the vault, for the person to confirm it (POST /api/passwords/{id}/pending/confirm) or go back to the previous one ' +
+        '(POST /api/passwords/{id}/pending/discard). null until completed.',
+    }),
   })
   .openapi('Job');
 

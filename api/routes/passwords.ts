@@ -137,7 +137,11 @@ const VaultEntryPage = z.object({ items: z.array(VaultEntry), nextCursor: z.stri
 const Revealed = z
   .object({
     password: z.string(),
-    state: z.enum(['current', 'pending']).openapi({ description: '`pending` when only an unconfirmed reset password exists' }),
+    state: z.enum(['current', 'pending']).openapi({
+      description:
+        '`pending`: a reset ended without the site confirming the change, so this new password is probably the one that works; ' +
+        'try it, then confirm it (`/pending/confirm`) or go back to the previous one (`/pending/discard`)',
+    }),
   })
   .openapi('RevealedPassword');
 
@@ -212,7 +216,8 @@ const revealRoute = createRoute({
   tags: ['Vault'],
   summary: 'Show the password (needs sudo)',
   description:
-    'The current password, or the newest pending one when no reset has been confirmed yet. Needs a sudo grant (POST /api/auth/sudo) ' +
+    'The password to use: the new one a finished reset left unconfirmed (`state: "pending"`: try it first), else the current one. ' +
+    'Needs a sudo grant (POST /api/auth/sudo) ' +
     'less than 5 minutes old, so only a browser session can reveal. Each reveal is written to the audit log. Empty body.',
   security: browserSession,
   middleware: [requireUser(), requireSudo()] as const,
@@ -224,6 +229,24 @@ const revealRoute = createRoute({
     404: errorResponse('No such entry (or not yours), or no password stored yet'),
   },
 });
+
+const pendingRoute = (action: 'confirm' | 'discard') =>
+  createRoute({
+    method: 'post',
+    path: `/api/passwords/{id}/pending/${action}`,
+    ...common,
+    summary: action === 'confirm' ? 'The new password works: make it current' : 'The new password does not work: keep the previous one',
+    description:
+      (action === 'confirm'
+        ? 'After a reset that ended without the site confirming the change (its job says `confirmed: false`), the person signed in with the ' +
+          'pending password: it becomes current and the old one previous.'
+        : 'After such a reset, the pending password did not sign in: the current (old) password stays current; the pending one is set aside, not deleted.') +
+      ' 409 when no finished reset left a pending password, or (discard) when there is no earlier password. Empty body.',
+    request: { params: IdParam },
+    responses: { 200: json(VaultEntry, 'The entry, updated'), ...unauthorized, ...notFound, 409: errorResponse('Nothing waits to be confirmed') },
+  });
+const confirmPendingRoute = pendingRoute('confirm');
+const discardPendingRoute = pendingRoute('discard');
 
 // ---- vault reads and writes the handlers share ------------------------------
 
@@ -370,12 +393,24 @@ export const passwordRoutes = createApi()
     const { db } = c.get('deps');
     const userId = principalOf(c).userId;
     const entryId = c.req.valid('param').id;
-    const current = await storeOf(c).currentPassword(userId, entryId);
-    if (!current || (current.state !== 'current' && current.state !== 'pending')) {
-      throw new AppError('not_found', 'This entry has no password yet');
-    }
+    const current = await storeOf(c).passwordToUse(userId, entryId);
+    if (!current) throw new AppError('not_found', 'This entry has no password yet');
     const meta = requestMetaOf(c);
     await recordAuditEvent(db, { userId, action: REVEAL_AUDIT_ACTION, ip: meta.ip, userAgent: meta.userAgent, detail: { entryId } });
     c.header('Cache-Control', 'no-store');
     return c.json({ password: current.password, state: current.state }, 200);
+  })
+  .openapi(confirmPendingRoute, async (c) => {
+    const store = storeOf(c);
+    const userId = principalOf(c).userId;
+    const entryId = c.req.valid('param').id;
+    await store.confirmPending(userId, entryId);
+    return c.json(entryJson(await store.ownedEntry(userId, entryId), await store.entryState(entryId)), 200);
+  })
+  .openapi(discardPendingRoute, async (c) => {
+    const store = storeOf(c);
+    const userId = principalOf(c).userId;
+    const entryId = c.req.valid('param').id;
+    await store.discardPending(userId, entryId);
+    return c.json(entryJson(await store.ownedEntry(userId, entryId), await store.entryState(entryId)), 200);
   });

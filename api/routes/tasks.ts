@@ -46,7 +46,8 @@ const Accepted = z.object({ accepted: z.literal(true) }).openapi('OtpAccepted');
 const streamDescription = [
   'Server-Sent Events. `event: status` — `{"status":"running","step":"navigate"}`, `{"status":"waiting_for_email"}`,',
   '`{"status":"waiting_for_otp","otpUrl":"<APP_ORIGIN>/otp/<token>"}` (the phone link), `{"status":"captcha_required",…}`,',
-  '`{"status":"completed","vaultEntryId":"…"}` (a vault reference, never the password), `{"status":"failed","reason":"…","type":"…"}`,',
+  '`{"status":"completed","vaultEntryId":"…","confirmed":true}` (a vault reference, never the password; `confirmed:false` when the site ' +
+    'could not confirm the change and the new password waits, pending, for the person to confirm it), `{"status":"failed","reason":"…","type":"…"}`,',
   '`{"status":"cancelled","reason":"…"}`. `event: screenshot` — `{"url":"data:image/png;base64,…"}` when the page screenshot changes.',
   'Every event has `id:` (the task’s sequence number): reconnect with `Last-Event-ID` to get only what changed since.',
   'A `: keep-alive` comment every 15 s. The stream ends after the final status; a finished task replays it at once.',

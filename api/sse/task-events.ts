@@ -17,7 +17,7 @@ export type TaskStatusEvent =
   | { status: 'waiting_for_email' }
   | { status: 'waiting_for_otp'; otpUrl?: string }
   | { status: 'captcha_required'; vendor: string; until?: string; message: string }
-  | { status: 'completed'; vaultEntryId: string | null }
+  | { status: 'completed'; vaultEntryId: string | null; confirmed: boolean }
   | { status: 'failed'; reason: string; type: string }
   | { status: 'cancelled'; reason: string };
 
@@ -40,7 +40,7 @@ export function statusEventData(progress: ResetProgress, extra: { otpUrl?: strin
         message: 'The site asks for a CAPTCHA, which Rekey does not solve. See the screenshot; the reset stops when the wait ends.',
       };
     case 'completed':
-      return { status: 'completed', vaultEntryId: progress.vaultEntryId ?? null };
+      return { status: 'completed', vaultEntryId: progress.vaultEntryId ?? null, confirmed: progress.confirmed ?? true };
     case 'failed': {
       const type = progress.failure?.type ?? 'Internal';
       return { status: 'failed', reason: progress.failure?.message || describeResetFailure(type), type };

@@ -21,7 +21,7 @@ interface JobJoinRow extends JobRow {
 export async function getJob(db: Db, args: { userId: string; taskId: string }): Promise<JobView> {
   const rows = await preparedReads(db).all<JobJoinRow>(
     `SELECT t."id", t."userId", t."status", t."serviceId", t."serviceName", t."createdAt", t."startedAt", t."completedAt",
-            t."failureType", t."failureReason", t."retryOfId",
+            t."failureType", t."failureReason", t."retryOfId", t."confirmed",
             s."name" AS "stepName", s."status" AS "stepStatus", s."durationMs", s."position"
      FROM "Task" t LEFT JOIN "TaskStep" s ON s."taskId" = t."id"
      WHERE t."id" = $1 AND t."userId" = $2`,
@@ -32,6 +32,8 @@ export async function getJob(db: Db, args: { userId: string; taskId: string }): 
   const steps = rows
     .filter((r) => r.stepName !== null)
     .map((r) => ({ name: r.stepName!, status: r.stepStatus!, durationMs: r.durationMs === null ? null : Number(r.durationMs), position: Number(r.position) }));
-  return jobView({ ...task, createdAt: readDate(task.createdAt)!, startedAt: readDate(task.startedAt), completedAt: readDate(task.completedAt) }, steps);
+  // SQLite gives a boolean column as 0/1.
+  const confirmed = task.confirmed === null ? null : Boolean(task.confirmed);
+  return jobView({ ...task, confirmed, createdAt: readDate(task.createdAt)!, startedAt: readDate(task.startedAt), completedAt: readDate(task.completedAt) }, steps);
 }
 

@@ -22,6 +22,11 @@ export interface JobView {
   failure: { type: string; reason: string } | null;
   /** The task this one retries, if any. */
   retryOf: string | null;
+  /**
+   * Completed resets: whether the site or a sign-in confirmed the change. false: the
+   * new password is kept pending in the vault until the person confirms it works.
+   */
+  confirmed: boolean | null;
 }
 
 type StepRow = { name: string; status: string; durationMs: number | null; position: number };
@@ -39,6 +44,7 @@ export const jobColumns = {
   failureType: true,
   failureReason: true,
   retryOfId: true,
+  confirmed: true,
   steps: { select: { name: true, status: true, durationMs: true, position: true } },
 } as const;
 
@@ -53,6 +59,7 @@ export type JobRow = {
   failureType: string | null;
   failureReason: string | null;
   retryOfId: string | null;
+  confirmed: boolean | null;
 };
 
 export function jobView(task: JobRow, steps: readonly StepRow[]): JobView {
@@ -67,5 +74,6 @@ export function jobView(task: JobRow, steps: readonly StepRow[]): JobView {
     steps: [...steps].sort((a, b) => a.position - b.position).map((s) => ({ name: s.name, status: s.status, duration: s.durationMs })),
     failure: task.failureType ? { type: task.failureType, reason: task.failureReason ?? '' } : null,
     retryOf: task.retryOfId,
+    confirmed: task.status === 'completed' ? (task.confirmed ?? true) : null,
   };
 }

@@ -40,6 +40,7 @@ export function progressFromRow(task: TaskRow, steps: readonly StepRow[], opts: 
   if (task.step) progress.step = task.step as StepName;
   if (task.screenshotId) progress.screenshotId = task.screenshotId;
   if (task.vaultEntryId) progress.vaultEntryId = task.vaultEntryId;
+  if (task.confirmed !== null) progress.confirmed = task.confirmed;
   if (task.failureType) progress.failure = { type: task.failureType, message: task.failureReason ?? '' };
   const waiting = waitingFromRow(task, opts);
   if (waiting) progress.waitingFor = waiting;

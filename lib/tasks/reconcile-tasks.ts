@@ -28,7 +28,7 @@ interface TaskRef {
   createdAt: Date;
 }
 
-type Ending = { status: ResetResult['status']; failure?: { type: string; message: string } };
+type Ending = { status: ResetResult['status']; failure?: { type: string; message: string }; confirmed?: boolean };
 
 /** How the workflow ended, or null while it runs (or may still be about to start). */
 async function workflowEnding(temporal: Client, task: TaskRef, now: Date): Promise<Ending | null> {
@@ -50,7 +50,7 @@ async function workflowEnding(temporal: Client, task: TaskRef, now: Date): Promi
       return null;
     case 'COMPLETED': {
       const result = (await handle.result()) as ResetResult;
-      return { status: result.status, failure: result.failure };
+      return { status: result.status, failure: result.failure, confirmed: result.confirmed };
     }
     case 'CANCELLED':
       return { status: 'cancelled', failure: { type: 'Cancelled', message: describeResetFailure('Cancelled') } };
@@ -76,6 +76,7 @@ export async function healTask(deps: ReconcileDeps, task: TaskRef, now = new Dat
       waitingFor: null,
       failureType: ending.failure?.type ?? null,
       failureReason: ending.failure?.message ?? null,
+      confirmed: ending.status === 'completed' ? (ending.confirmed ?? true) : null,
       completedAt: now,
       seq: { increment: 1 },
     },

@@ -6,7 +6,8 @@
 import type { Db } from '../db/index.js';
 import type { Keyring } from '../crypto.js';
 import { decryptString, encrypt } from '../crypto.js';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
+import { terminalStatuses } from '../../workflows/reset-password.messages.js';
 
 export type PasswordState = 'pending' | 'current' | 'previous' | 'rejected';
 
@@ -34,7 +35,7 @@ export function createVaultStore(deps: { db: Db; keyring: Keyring }) {
     return entry;
   }
 
-  return {
+  const store = {
     async createEntry(userId: string, input: NewEntry) {
       return db.$transaction(async (tx) => {
         const entry = await tx.vaultEntry.create({
@@ -82,6 +83,48 @@ export function createVaultStore(deps: { db: Db; keyring: Keyring }) {
         (await db.passwordVersion.findFirst({ where: { entryId, state: 'pending' }, orderBy: { createdAt: 'desc' } }));
       if (!version) return null;
       return { versionId: version.id, state: version.state as PasswordState, password: open(userId, version.secretEnc, passwordAad(entryId)) };
+    },
+
+    /**
+     * A pending password that no running reset will settle: its reset ended without
+     * a confirmation from the site (or the worker was lost). It may be the password
+     * that works now, so the person sees it first and decides.
+     */
+    async unsettledPending(userId: string, entryId: string): Promise<{ versionId: string; taskId: string | null; password: string } | null> {
+      await ownedEntry(userId, entryId);
+      const versions = await db.passwordVersion.findMany({ where: { entryId, state: 'pending' }, orderBy: { createdAt: 'desc' } });
+      for (const version of versions) {
+        const task = version.taskId ? await db.task.findUnique({ where: { id: version.taskId }, select: { status: true } }) : null;
+        if (task && !terminalStatuses.includes(task.status as never)) continue; // its reset still decides
+        return { versionId: version.id, taskId: version.taskId, password: open(userId, version.secretEnc, passwordAad(entryId)) };
+      }
+      return null;
+    },
+
+    /** What the person should use now: an unsettled pending password (to try first), else the current one. */
+    async passwordToUse(userId: string, entryId: string): Promise<{ state: 'pending' | 'current'; password: string } | null> {
+      const unsettled = await store.unsettledPending(userId, entryId);
+      if (unsettled) return { state: 'pending', password: unsettled.password };
+      const current = await store.password(userId, entryId, 'current');
+      return current === null ? null : { state: 'current', password: current };
+    },
+
+    /** The person signed in with the unsettled pending password: it becomes current. */
+    async confirmPending(userId: string, entryId: string): Promise<void> {
+      const unsettled = await store.unsettledPending(userId, entryId);
+      if (!unsettled) throw new AppError('conflict', 'This entry has no new password waiting to be confirmed');
+      await store.promote(entryId, unsettled.versionId);
+      if (unsettled.taskId) await db.task.updateMany({ where: { id: unsettled.taskId, status: 'completed' }, data: { confirmed: true, seq: { increment: 1 } } });
+    },
+
+    /** The unsettled pending password does not work: the current one stays, the pending one is set aside (kept, as rejected). */
+    async discardPending(userId: string, entryId: string): Promise<void> {
+      const unsettled = await store.unsettledPending(userId, entryId);
+      if (!unsettled) throw new AppError('conflict', 'This entry has no new password waiting to be confirmed');
+      if ((await store.password(userId, entryId, 'current')) === null) {
+        throw new AppError('conflict', 'There is no earlier password to go back to');
+      }
+      await store.markRejected(unsettled.versionId);
     },
 
     async password(userId: string, entryId: string, state: 'current' | 'previous'): Promise<string | null> {
@@ -139,6 +182,7 @@ export function createVaultStore(deps: { db: Db; keyring: Keyring }) {
       return current ? 'current' : 'empty';
     },
   };
+  return store;
 }
 
 export type VaultStore = ReturnType<typeof createVaultStore>;

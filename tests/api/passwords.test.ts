@@ -10,6 +10,7 @@ import { createVaultStore } from '../../lib/vault/vault-store.js';
 import { createTestApp } from '../support/test-app.js';
 import { testConfig } from '../support/test-config.js';
 import { forEachDatabase } from '../support/test-db.js';
+import { insertTaskRow } from '../support/task-rows.js';
 
 interface Person {
   userId: string;
@@ -224,6 +225,72 @@ forEachDatabase('/api/passwords', (get) => {
       const cookie = await grantSudo(get().db, bob);
       const res = await call({ cookie }, 'POST', `/api/passwords/${entry.id}/reveal`);
       expect(res.status).toBe(404);
+    });
+  });
+
+  describe('a reset that ended unconfirmed: the person always has a way to the password that works', () => {
+    const NEW_PASSWORD = 'new-Password-from-a-reset-99';
+    /** A reset of the entry that ended as the workflow leaves one: completed, the new password still pending. */
+    async function unconfirmedReset(who: Person, taskStatus = 'completed') {
+      const { db, keyring } = { db: get().db, keyring: t.deps.keyring };
+      const entry = await create(who);
+      const task = await insertTaskRow(db, who.userId, { vaultEntryId: entry.id, status: taskStatus, confirmed: taskStatus === 'completed' ? false : null });
+      await createVaultStore({ db, keyring }).addPending(who.userId, entry.id, task.id, NEW_PASSWORD);
+      return { entry, task };
+    }
+
+    it('reveal shows the pending password, with its state, once its reset has ended', async () => {
+      const { entry } = await unconfirmedReset(alice);
+      const cookie = await grantSudo(get().db, alice);
+      const res = await call({ cookie }, 'POST', `/api/passwords/${entry.id}/reveal`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ password: NEW_PASSWORD, state: 'pending' });
+    });
+
+    it('while its reset still runs, reveal shows the current password and nothing can be confirmed', async () => {
+      const { entry } = await unconfirmedReset(alice, 'running');
+      const cookie = await grantSudo(get().db, alice);
+      expect(await (await call({ cookie }, 'POST', `/api/passwords/${entry.id}/reveal`)).json()).toEqual({ password: SECRET_PASSWORD, state: 'current' });
+      expect((await call(alice, 'POST', `/api/passwords/${entry.id}/pending/confirm`)).status).toBe(409);
+      expect((await call(alice, 'POST', `/api/passwords/${entry.id}/pending/discard`)).status).toBe(409);
+    });
+
+    it('"it works": the pending password becomes current, the old one previous, and the job says confirmed', async () => {
+      const { db } = get();
+      const { entry, task } = await unconfirmedReset(alice);
+      const res = await call(alice, 'POST', `/api/passwords/${entry.id}/pending/confirm`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ id: entry.id, state: 'current' });
+      const store = createVaultStore({ db, keyring: t.deps.keyring });
+      expect(await store.password(alice.userId, entry.id, 'current')).toBe(NEW_PASSWORD);
+      expect(await store.password(alice.userId, entry.id, 'previous')).toBe(SECRET_PASSWORD);
+      expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).confirmed).toBe(true);
+      expect((await call(alice, 'POST', `/api/passwords/${entry.id}/pending/confirm`)).status).toBe(409);
+    });
+
+    it('"use the previous one": the current password stays, the pending one is set aside but kept', async () => {
+      const { db } = get();
+      const { entry } = await unconfirmedReset(alice);
+      const res = await call(alice, 'POST', `/api/passwords/${entry.id}/pending/discard`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ state: 'current' });
+      const cookie = await grantSudo(db, alice);
+      expect(await (await call({ cookie }, 'POST', `/api/passwords/${entry.id}/reveal`)).json()).toEqual({ password: SECRET_PASSWORD, state: 'current' });
+      expect(await db.passwordVersion.count({ where: { entryId: entry.id, state: 'rejected' } })).toBe(1);
+    });
+
+    it("another person's entry is 404 for confirm and discard, and changes nothing", async () => {
+      const { entry } = await unconfirmedReset(alice);
+      expect((await call(bob, 'POST', `/api/passwords/${entry.id}/pending/confirm`)).status).toBe(404);
+      expect((await call(bob, 'POST', `/api/passwords/${entry.id}/pending/discard`)).status).toBe(404);
+      expect(await get().db.passwordVersion.count({ where: { entryId: entry.id, state: 'pending' } })).toBe(1);
+    });
+
+    it('a cross-origin confirm is refused before it changes anything', async () => {
+      const { entry } = await unconfirmedReset(alice);
+      const res = await call(alice, 'POST', `/api/passwords/${entry.id}/pending/confirm`, undefined, { origin: 'https://evil.example' });
+      expect(res.status).toBe(403);
+      expect(await get().db.passwordVersion.count({ where: { entryId: entry.id, state: 'pending' } })).toBe(1);
     });
   });
 
