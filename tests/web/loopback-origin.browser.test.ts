@@ -39,9 +39,10 @@ describe('the app opened under either loopback address', () => {
     expect(served.deps.config.appOrigin).toBe(`http://localhost:${port}`);
     const context = await newContext(browser);
     const page = await context.newPage();
-    const origins: string[] = [];
+    // The Origin header as sent (the network layer adds it: allHeaders, not headers).
+    const origins: Promise<string>[] = [];
     page.on('request', (r) => {
-      if (r.method() === 'POST') origins.push(r.headers().origin ?? '');
+      if (r.method() === 'POST') origins.push(r.allHeaders().then((h) => h.origin ?? ''));
     });
 
     await page.goto(`http://127.0.0.1:${port}/signup`);
@@ -51,7 +52,7 @@ describe('the app opened under either loopback address', () => {
     await page.waitForURL(/\/chat$/, { timeout: 20_000 });
     await page.getByRole('heading', { name: 'Chat' }).waitFor();
     await screenshot(page, 'loopback-01-signed-up-at-127');
-    expect(origins).toContain(`http://127.0.0.1:${port}`);
+    expect(await Promise.all(origins)).toContain(`http://127.0.0.1:${port}`);
     expect(await testDb.db.user.count({ where: { email } })).toBe(1);
 
     // A question back from the chat: a cookie-authenticated POST from 127.0.0.1 passes too.
