@@ -45,7 +45,7 @@ export interface HarnessOptions {
   sites?: string[];
   /** A Temporal dev server of this harness's own (to restart it), instead of the run's shared one. */
   ownTemporal?: boolean;
-  /** Where Dovecot keeps its files, as sandbox/main.ts gives it `data/sandbox/mail` (kept after close); a temp dir otherwise. */
+  /** Where Dovecot keeps its files, as sandbox/main.ts gives it `data/sandbox/mail`; a temp dir otherwise. Removed by close(). */
   mailBaseDir?: string;
 }
 
@@ -266,7 +266,7 @@ export async function startResetHarness(opts: HarnessOptions = {}, runtimeArg?: 
       await inProcess?.close();
       await clientConnection.close();
       await sandbox.stop();
-      await dovecot.stop();
+      await dovecot.stop({ removeMail: true });
       await testDb.drop();
       await ownTemporal?.stop();
     },

@@ -36,7 +36,7 @@ describe('sandbox Dovecot', { timeout: 30_000 }, () => {
   });
 
   it('serves mail from a base dir inside a directory only its owner can enter (a clone in root’s home), and keeps it across a new start', async () => {
-    const { chmod, mkdir, mkdtemp, rm, stat } = await import('node:fs/promises');
+    const { chmod, mkdir, mkdtemp, realpath, rm, stat } = await import('node:fs/promises');
     const parent = await mkdtemp('/tmp/rekey-private-');
     await chmod(parent, 0o700);
     const baseDir = `${parent}/clone/data/sandbox/mail`;
@@ -61,9 +61,13 @@ describe('sandbox Dovecot', { timeout: 30_000 }, () => {
       const second = await startDovecot({ baseDir });
       expect(await second.deliver('carol', 'Subject: two\r\n\r\n2\r\n')).toBe(2);
       expect(await readAll(second.port)).toEqual(['one', 'two']);
-      await second.stop();
+      const storeLink = `${baseDir}/mail-store`;
+      const store = existsSync(storeLink) ? await realpath(storeLink) : null;
+      await second.stop({ removeMail: true });
       // Nobody's permissions were widened on the way: the private directory stays private.
       expect((await stat(parent)).mode & 0o777).toBe(0o700);
+      expect(existsSync(baseDir)).toBe(false);
+      if (store) expect(existsSync(store)).toBe(false);
     } finally {
       await rm(parent, { recursive: true, force: true });
     }
@@ -83,7 +87,7 @@ describe('sandbox Dovecot', { timeout: 30_000 }, () => {
 
       const second = await startDovecot({ baseDir });
       expect(await second.deliver('bob', 'Subject: three\r\n\r\n3\r\n')).toBe(3);
-      await second.stop();
+      await second.stop({ removeMail: true });
     } finally {
       await rm(baseDir, { recursive: true, force: true });
     }
