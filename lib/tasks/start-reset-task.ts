@@ -45,9 +45,22 @@ export function resolveTaskService(catalog: Catalog, req: { serviceId?: string; 
 
 export const accountKeyOf = (serviceId: string, email: string) => `${serviceId}:${email.trim().toLowerCase()}`;
 
+/**
+ * Every reset reads the reset email from the person's mailbox: without
+ * mailbox settings it could only fail later, as a workflow, with an IMAP
+ * error about credentials nobody gave. Refused before anything starts.
+ */
+export async function assertMailboxSetUp(db: Db, userId: string): Promise<void> {
+  const mailbox = await db.mailbox.findUnique({ where: { userId }, select: { userId: true } });
+  if (!mailbox) {
+    throw new AppError('mailbox_required', 'No mailbox is set up yet: Rekey reads the reset email from your mailbox. Add it on the Mailbox page, then start the reset again.');
+  }
+}
+
 export async function startResetTask(deps: StartResetDeps, req: StartResetRequest): Promise<{ taskId: string; workflowId: string }> {
   const { db, config } = deps;
   const { service, url } = resolveTaskService(deps.catalog, req);
+  await assertMailboxSetUp(db, req.userId);
   if (req.vaultEntryId) {
     const entry = await db.vaultEntry.findFirst({ where: { id: req.vaultEntryId, userId: req.userId } });
     if (!entry) throw new AppError('not_found', 'Vault entry not found');
