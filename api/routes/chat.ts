@@ -17,7 +17,7 @@ import { AppError } from '../../lib/errors.js';
 import { assertWithinLimits, consumeRateLimit } from '../../lib/rate-limit/rate-limit-store.js';
 import { rateLimits } from '../../lib/rate-limit/rules.js';
 import { answerTaskOtp } from '../../lib/tasks/answer-task-otp.js';
-import { assertMailboxSetUp, startResetTask } from '../../lib/tasks/start-reset-task.js';
+import { hasMailbox, startResetTask } from '../../lib/tasks/start-reset-task.js';
 import { findOwnTask } from '../../lib/tasks/find-own-task.js';
 import { createTaskSecrets } from '../../lib/tasks/task-secrets.js';
 import { temporalClient } from '../../lib/tasks/temporal-client.js';
@@ -144,15 +144,9 @@ export const chatRoutes = createApi()
       return reply([{ name: 'progress', lines: [`Code received. Entering it on ${service}...`] }]);
     }
 
-    // No mailbox, no reset email: say how to get one before anything starts or counts.
-    const noMailbox = await assertMailboxSetUp(deps.db, userId).then(
-      () => null,
-      (err: unknown) => {
-        if (err instanceof AppError && err.code === 'mailbox_required') return err;
-        throw err;
-      },
-    );
-    if (noMailbox) return reply([{ name: 'result', lines: mailboxFirst(plan.service.name, sandboxRuns(deps.config)) }]);
+    // No mailbox, no reset email: say how to get one before anything starts or counts
+    // (startResetTask refuses too, with mailbox_required; the chat answers in words).
+    if (!(await hasMailbox(deps.db, userId))) return reply([{ name: 'result', lines: mailboxFirst(plan.service.name, sandboxRuns(deps.config)) }]);
 
     // A new reset: counts toward "task creation 5 per 5 minutes per user".
     const limited = await consumeRateLimit(deps.db, { rule: rateLimits.taskCreationUser, subject: userId, now: nowOf(deps) });

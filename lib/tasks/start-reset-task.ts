@@ -51,10 +51,13 @@ export const accountKeyOf = (serviceId: string, email: string) => `${serviceId}:
  * error about credentials nobody gave. Refused before anything starts.
  */
 export async function assertMailboxSetUp(db: Db, userId: string): Promise<void> {
-  const mailbox = await db.mailbox.findUnique({ where: { userId }, select: { userId: true } });
-  if (!mailbox) {
+  if (!(await hasMailbox(db, userId))) {
     throw new AppError('mailbox_required', 'No mailbox is set up yet: Rekey reads the reset email from your mailbox. Add it on the Mailbox page, then start the reset again.');
   }
+}
+
+export async function hasMailbox(db: Db, userId: string): Promise<boolean> {
+  return (await db.mailbox.count({ where: { userId } })) > 0;
 }
 
 export async function startResetTask(deps: StartResetDeps, req: StartResetRequest): Promise<{ taskId: string; workflowId: string }> {

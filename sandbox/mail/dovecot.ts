@@ -182,9 +182,10 @@ export async function startDovecot(options: StartDovecotOptions = {}): Promise<D
  * sockets live in a store of their own: a root-owned 0711 directory under
  * /var/tmp (kept across reboots, unlike /tmp), whose `mail` is nobody's and
  * 0700. Dovecot's processes can walk to it; other users can list neither.
- * The store holds the sandbox's mail only (loopback, made-up accounts). The base dir keeps a link to the store
- * (`mail-store`) so the next start serves the same mail; a link that no
- * longer leads to such a directory (cleaned up, or not ours) gets a new store.
+ * It holds the sandbox's mail only (made-up accounts, served on loopback).
+ * The base dir keeps a link to it (`mail-store`) so the next start serves
+ * the same mail; a link that no longer leads to a root-owned 0711 directory
+ * (cleaned up, or replaced by someone else) gets a new store.
  */
 async function openRootMailStore(baseDir: string): Promise<string> {
   await mkdir(baseDir, { recursive: true });

@@ -2,9 +2,9 @@
 // /api/chat/reset; the answer is an SSE stream of markdown sections, read
 // from the fetch body and folded into one reply (lib/chat-sections.ts), shown
 // as components: header, the Agent accordion, the mailbox indicator, the
-// CAPTCHA prompt, the new-password confirmation and the result. A reload
-// keeps the conversation (lib/saved-conversation.ts) and follows the resets
-// still running again.
+// CAPTCHA prompt, the new-password confirmation and the result (with Retry
+// when a reset did not succeed). A reload keeps the conversation
+// (lib/saved-conversation.ts) and follows the resets still running again.
 import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { ApiError, errorFrom, get, messageOf, post } from '../api/client';
