@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  app.use('*', csrfProtection({ appOrigin: deps.config.appOrigin, temporalUiOrigin: deps.config.temporal.uiOrigin }));
+  app.use('*', csrfProtection({ appOrigins: deps.config.appOrigins, temporalUiOrigin: deps.config.temporal.uiOrigin }));
 
   app.onError((err, c) => {
     if (err instanceof AppError) {

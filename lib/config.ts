@@ -98,8 +98,29 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Loopback names a browser may use for this machine; HOST's default (127.0.0.1) answers both. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1'];
+
+/**
+ * The origins the app answers as its own. APP_ORIGIN itself; in development,
+ * when it names a loopback host, also its twin under the other loopback name
+ * (same scheme and port): `npm start` prints http://localhost:3000 and listens
+ * on 127.0.0.1, and a person may type either. Production trusts APP_ORIGIN only.
+ */
+export function ownOrigins(appOrigin: string, production: boolean): string[] {
+  const own = new URL(appOrigin);
+  if (production || !LOOPBACK_NAMES.includes(own.hostname)) return [own.origin];
+  const twins = LOOPBACK_NAMES.filter((name) => name !== own.hostname).map((name) => {
+    const twin = new URL(own.origin);
+    twin.hostname = name;
+    return twin.origin;
+  });
+  return [own.origin, ...twins];
+}
+
 function buildConfig(env: z.infer<typeof envSchema>) {
   const production = env.NODE_ENV === 'production';
+  const appOrigin = (env.APP_ORIGIN ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
   const dataDir = path.resolve(env.REKEY_DATA_DIR ?? path.join(projectRoot, 'data'));
   const databaseUrl = env.DATABASE_URL ?? `file:${path.join(dataDir, 'rekey.db')}`;
   const sandbox = env.REKEY_SANDBOX ?? !production;
@@ -108,7 +129,10 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     production,
     port: env.PORT,
     host: env.HOST,
-    appOrigin: (env.APP_ORIGIN ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    /** The app's address in links it sends (emails, the phone OTP link) and what `npm start` prints. */
+    appOrigin,
+    /** Origins accepted as the app's own (CSRF): APP_ORIGIN first, plus its loopback twin in development. */
+    appOrigins: ownOrigins(appOrigin, production),
     dataDir,
     database: {
       url: databaseUrl,

@@ -20,6 +20,7 @@ export const errorStatus = {
   conflict: 409,
   email_taken: 409,
   not_waiting: 409,
+  mailbox_required: 409,
   already_used: 409,
   gone: 410,
   payload_too_large: 413,

@@ -1,5 +1,6 @@
 // CSRF as in programmatic-surface.txt: an unsafe request whose Origin is not
-// the app's own is refused with 403 before anything else runs. No Origin
+// the app's own (config.appOrigins: APP_ORIGIN, and in development its
+// loopback twin) is refused with 403 before anything else runs. No Origin
 // passes (server-to-server). Bearer-authenticated requests are exempt (a
 // browser never attaches that header on its own), and so are inbound webhook
 // receivers, which are HMAC-verified. /codec/* answers the Temporal Web UI.
@@ -9,11 +10,12 @@ import type { AppEnv } from '../context.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function csrfProtection(opts: { appOrigin: string; temporalUiOrigin: string }): MiddlewareHandler<AppEnv> {
+export function csrfProtection(opts: { appOrigins: readonly string[]; temporalUiOrigin: string }): MiddlewareHandler<AppEnv> {
+  const own = new Set(opts.appOrigins);
   return async (c, next) => {
     if (SAFE.has(c.req.method)) return next();
     const origin = c.req.header('origin');
-    if (!origin || origin === opts.appOrigin) return next();
+    if (!origin || own.has(origin)) return next();
     if (/^bearer\s/i.test(c.req.header('authorization') ?? '')) return next();
     const path = c.req.path;
     if (path.startsWith('/api/hooks/in/')) return next();

@@ -17,10 +17,12 @@ import { AppError } from '../../lib/errors.js';
 import { assertWithinLimits, consumeRateLimit } from '../../lib/rate-limit/rate-limit-store.js';
 import { rateLimits } from '../../lib/rate-limit/rules.js';
 import { answerTaskOtp } from '../../lib/tasks/answer-task-otp.js';
-import { startResetTask } from '../../lib/tasks/start-reset-task.js';
+import { hasMailbox, startResetTask } from '../../lib/tasks/start-reset-task.js';
 import { findOwnTask } from '../../lib/tasks/find-own-task.js';
 import { createTaskSecrets } from '../../lib/tasks/task-secrets.js';
 import { temporalClient } from '../../lib/tasks/temporal-client.js';
+import type { Config } from '../../lib/config.js';
+import { readSandboxInfo } from '../../sandbox/sandbox-info.js';
 import { createApi } from '../create-api.js';
 import { principalOf, requireUser } from '../middleware/auth.js';
 import { respondWithSse } from '../sse/sse.js';
@@ -48,7 +50,8 @@ const chatDescription = [
   '`### Agent`; a line per step as it starts and ends), `gmail` (waiting for the reset email), `captcha` (escalation with a screenshot',
   'reference), `password` (“New password saved to vault.” with the entry id — never the password), `result` (success, or the failure and',
   'what to do next; also questions back: which service, which vault entry, which URL). A message that is only a code (4–8 digits) while',
-  'your latest reset waits for one is given to it. Starting a reset counts toward the task-creation limit (5 per 5 minutes).',
+  'your latest reset waits for one is given to it. Without mailbox settings no reset starts: the answer is a `result` section saying how to',
+  'set one up (or to try the sandbox, where it runs). Starting a reset counts toward the task-creation limit (5 per 5 minutes).',
 ].join(' ');
 
 const chatRoute = createRoute({
@@ -87,6 +90,19 @@ const followRoute = createRoute({
     404: errorResponse('No such task (or not yours)'),
   },
 });
+
+/** The chat's answer to a reset asked for before any mailbox is set up. */
+function mailboxFirst(serviceName: string, sandbox: boolean): string[] {
+  return [
+    `Before I can reset your ${escapeMarkdown(serviceName)} password, I need your mailbox: the site sends the reset email there, and no mailbox is set up yet.`,
+    sandbox
+      ? 'To see Rekey work without a real account, press **Try the sandbox** above: it gives you a demo mailbox and accounts on the sandbox sites. Or add your own mailbox on the [Mailbox page](/mailbox), then ask me again.'
+      : 'Add it on the [Mailbox page](/mailbox) (your provider’s IMAP server and an app password), then ask me again.',
+  ];
+}
+
+/** Whether "Try the sandbox" can answer here (development, with the sandbox process running). */
+const sandboxRuns = (config: Config) => !config.production && !!readSandboxInfo(config)?.provisionUrl;
 
 /** The chat stream of one reset, named in a header for the page to reattach after a reload. */
 function followInChat(c: Context<AppEnv>, task: { id: string; workflowId: string }, serviceName: string) {
@@ -127,6 +143,10 @@ export const chatRoutes = createApi()
       }
       return reply([{ name: 'progress', lines: [`Code received. Entering it on ${service}...`] }]);
     }
+
+    // No mailbox, no reset email: say how to get one before anything starts or counts
+    // (startResetTask refuses too, with mailbox_required; the chat answers in words).
+    if (!(await hasMailbox(deps.db, userId))) return reply([{ name: 'result', lines: mailboxFirst(plan.service.name, sandboxRuns(deps.config)) }]);
 
     // A new reset: counts toward "task creation 5 per 5 minutes per user".
     const limited = await consumeRateLimit(deps.db, { rule: rateLimits.taskCreationUser, subject: userId, now: nowOf(deps) });

@@ -97,7 +97,7 @@ const retryRoute = createRoute({
     ...unauthorized,
     ...forbidden,
     ...notFound,
-    409: errorResponse('The job has not failed or been cancelled, or another reset of the account is running'),
+    409: errorResponse('The job has not failed or been cancelled, another reset of the account is running, or no mailbox is set up yet (`mailbox_required`)'),
     429: rateLimitedResponse,
     503: errorResponse('Temporal is unreachable'),
   },

@@ -75,7 +75,7 @@ const createTaskRoute = createRoute({
     ...unauthorized,
     ...forbidden,
     404: errorResponse('`passwordId` is not one of your vault entries'),
-    409: errorResponse('A reset of this account is already running'),
+    409: errorResponse('A reset of this account is already running (`conflict`), or no mailbox is set up yet to read the reset email (`mailbox_required`)'),
     429: rateLimitedResponse,
     503: errorResponse('Temporal is unreachable'),
   },

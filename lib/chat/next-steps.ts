@@ -6,11 +6,11 @@ import { code } from './markdown.js';
 const advice: Partial<Record<ResetFailureType, string>> = {
   CaptchaRequired: 'Change the password on {service} yourself, or retry later — sites often stop asking after a while.',
   CaptchaTimeout: 'Change the password on {service} yourself, or retry later.',
-  EmailTimeout: 'Check that your mailbox settings work (Settings → Mailbox → Test) and that {service} knows this email address, then retry.',
+  EmailTimeout: 'Check that your mailbox settings work (Mailbox page → Test connection) and that {service} knows this email address, then retry.',
   AccountNotFound: 'Check which email address your {service} account uses, fix it in the vault entry, then retry.',
-  MailboxAuth: 'Update the mailbox password in Settings → Mailbox, then retry.',
-  MailboxUnreachable: 'Check the mailbox host and port in Settings → Mailbox, then retry.',
-  MailboxNotAllowed: 'Use your mail provider’s public IMAP host in Settings → Mailbox, then retry.',
+  MailboxAuth: 'Update the mailbox password on the Mailbox page, then retry.',
+  MailboxUnreachable: 'Check the mailbox host and port on the Mailbox page, then retry.',
+  MailboxNotAllowed: 'Use your mail provider’s public IMAP host on the Mailbox page, then retry.',
   OtpTimeout: 'Retry when you have your phone at hand: the code has to be typed within the wait.',
   OtpRejected: 'Retry, and type the newest code the site sent.',
   PasswordRejected: 'Check the site’s password rules; retry, or change it on {service} yourself.',
@@ -22,7 +22,8 @@ const advice: Partial<Record<ResetFailureType, string>> = {
 };
 
 export function nextStepsAfter(type: string, ctx: { serviceName: string; taskId: string }): string {
-  const retry = `Retry with ${code(`POST /api/jobs/${ctx.taskId}/retry`)} or “reset” it here again.`;
+  // People read this (the web chat shows a Retry button beside it): the job, never an API path.
+  const retry = `Retry this reset (job ${code(ctx.taskId)}), or ask me to reset it again.`;
   const text = isResetFailureType(type) ? advice[type] : undefined;
   if (text) return `What to do next: ${text.replaceAll('{service}', ctx.serviceName)} ${retry}`;
   const retryable = isResetFailureType(type) ? resetFailures[type].retryable : true;

@@ -63,9 +63,25 @@ async function healLockHolder(deps: StartResetDeps, accountKey: string): Promise
   if (holder) await healTask({ db: deps.db, temporal: deps.temporal }, holder);
 }
 
+/**
+ * Every reset reads the reset email from the person's mailbox: without
+ * mailbox settings it could only fail later, as a workflow, with an IMAP
+ * error about credentials nobody gave. Refused before anything starts.
+ */
+export async function assertMailboxSetUp(db: Db, userId: string): Promise<void> {
+  if (!(await hasMailbox(db, userId))) {
+    throw new AppError('mailbox_required', 'No mailbox is set up yet: Rekey reads the reset email from your mailbox. Add it on the Mailbox page, then start the reset again.');
+  }
+}
+
+export async function hasMailbox(db: Db, userId: string): Promise<boolean> {
+  return (await db.mailbox.count({ where: { userId } })) > 0;
+}
+
 export async function startResetTask(deps: StartResetDeps, req: StartResetRequest): Promise<{ taskId: string; workflowId: string }> {
   const { db, config } = deps;
   const { service, url } = resolveTaskService(deps.catalog, req);
+  await assertMailboxSetUp(db, req.userId);
   if (req.vaultEntryId) {
     const entry = await db.vaultEntry.findFirst({ where: { id: req.vaultEntryId, userId: req.userId } });
     if (!entry) throw new AppError('not_found', 'Vault entry not found');

@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,7 +34,8 @@ export interface DovecotServer {
   setUidValidity(user: string, uidValidity: number, folder?: string): Promise<void>;
   /** Stops and starts again on the same port, keeping the mail. */
   restart(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops; `removeMail` deletes a given base dir and its mail as well (a temp one always goes). */
+  stop(options?: { removeMail?: boolean }): Promise<void>;
 }
 
 const INSTALL_HINT =
@@ -43,6 +44,8 @@ const INSTALL_HINT =
 const USER_NAME = /^[A-Za-z0-9_@+-][A-Za-z0-9._@+-]{0,63}$/;
 const MASTER_USER = 'rekey-sandbox';
 const MAX_RUN_DIR_LENGTH = 70;
+/** In the base dir, as root: the link to the mail store (see openRootMailStore). */
+const STORE_LINK = 'mail-store';
 // Where distributions and Homebrew put Dovecot (sbin on Debian, bin for doveadm).
 const SEARCH_DIRS = ['/usr/sbin', '/usr/local/sbin', '/opt/homebrew/sbin', '/sbin', '/usr/bin', '/usr/local/bin', '/opt/homebrew/bin'];
 const execFileAsync = promisify(execFile);
@@ -79,15 +82,12 @@ export async function startDovecot(options: StartDovecotOptions = {}): Promise<D
   const doveadm = findDoveadmBinary(dovecot);
   const ownsBaseDir = !options.baseDir;
   const baseDir = options.baseDir ?? (await mkdtemp(join(tmpdir(), 'rekey-dovecot-')));
-  const layout = await prepareLayout(baseDir);
   const accounts = pickAccounts();
+  const store = accounts.asRoot ? await openRootMailStore(baseDir) : null;
+  const layout = await prepareLayout(baseDir, store);
   const masterPassword = randomBytes(18).toString('base64url');
   await writeFile(layout.mastersPath, passwdLine(MASTER_USER, masterPassword), { mode: 0o600 });
-  if (accounts.asRoot) {
-    // Mail processes run as `nobody`: they must reach their home through the base dir.
-    await chmod(baseDir, 0o711);
-    await chown(layout.mailDir, accounts.mailUid, accounts.mailGid);
-  }
+  if (accounts.asRoot) await chown(layout.mailDir, accounts.mailUid, accounts.mailGid);
 
   let port = options.port ?? (await findFreePort());
   let child: ChildProcess | null = null;
@@ -95,9 +95,11 @@ export async function startDovecot(options: StartDovecotOptions = {}): Promise<D
     await writeFile(layout.configPath, renderDovecotConfig(layout, accounts, port, options.extraConfig));
     child = await launchDovecot(dovecot, layout, port, options.startTimeoutMs ?? 15_000);
   };
-  const removeFiles = async () => {
-    if (ownsBaseDir) await rm(baseDir, { recursive: true, force: true });
-    if (layout.runDir !== join(baseDir, 'run')) await rm(dirname(layout.runDir), { recursive: true, force: true });
+  const removeFiles = async (all = ownsBaseDir) => {
+    if (all) await rm(baseDir, { recursive: true, force: true });
+    // A given base dir keeps its mail, in its store too; a temp one takes everything with it.
+    if (store && all) await rm(store, { recursive: true, force: true });
+    if (!store && layout.runDir !== join(baseDir, 'run')) await rm(dirname(layout.runDir), { recursive: true, force: true });
   };
   for (let attempt = 1; ; attempt++) {
     try {
@@ -161,29 +163,67 @@ export async function startDovecot(options: StartDovecotOptions = {}): Promise<D
       child = null;
       await launch();
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       if (child) await stopDovecotProcess(child, layout);
       child = null;
-      await removeFiles();
+      await removeFiles(ownsBaseDir || stopOptions.removeMail === true);
     },
   };
   return server;
 }
 
-async function prepareLayout(baseDir: string): Promise<DovecotLayout> {
-  let runDir = join(baseDir, 'run');
+/**
+ * As root, Dovecot's mail processes run as `nobody` (Dovecot refuses uid 0
+ * for mail access, and a process parsing IMAP input had better not be root),
+ * and `nobody` must be able to walk every directory down to a mail home. A
+ * checkout in root's home or in a `mktemp -d` folder sits below a 0700
+ * directory it cannot walk. Widening that directory (chmod, an ACL) would
+ * open whatever else it holds, so instead the mail homes and Dovecot's
+ * sockets live in a store of their own: a root-owned 0711 directory under
+ * /var/tmp (kept across reboots, unlike /tmp), whose `mail` is nobody's and
+ * 0700. Dovecot's processes can walk to it; other users can list neither.
+ * It holds the sandbox's mail only (made-up accounts, served on loopback).
+ * The base dir keeps a link to it (`mail-store`) so the next start serves
+ * the same mail; a link that no longer leads to a root-owned 0711 directory
+ * (cleaned up, or replaced by someone else) gets a new store.
+ */
+async function openRootMailStore(baseDir: string): Promise<string> {
+  await mkdir(baseDir, { recursive: true });
+  const link = join(baseDir, STORE_LINK);
+  const known = await readlink(link).catch(() => null);
+  if (known && (await isRootStore(known))) return known;
+  const parent = ['/var/tmp', '/tmp'].find((dir) => existsSync(dir)) ?? tmpdir();
+  const store = await mkdtemp(join(parent, 'rekey-mail-'));
+  await chmod(store, 0o711);
+  await rm(link, { force: true });
+  await symlink(store, link);
+  return store;
+}
+
+async function isRootStore(dir: string): Promise<boolean> {
+  try {
+    const stat = await lstat(dir);
+    return stat.isDirectory() && stat.uid === 0 && (stat.mode & 0o777) === 0o711;
+  } catch {
+    return false;
+  }
+}
+
+async function prepareLayout(baseDir: string, store: string | null): Promise<DovecotLayout> {
+  let runDir = join(store ?? baseDir, 'run');
   if (runDir.length > MAX_RUN_DIR_LENGTH) runDir = join(await mkdtemp(join(tmpdir(), 'rekey-dc-')), 'run');
   const layout: DovecotLayout = {
     baseDir,
     runDir,
     stateDir: join(baseDir, 'state'),
-    mailDir: join(baseDir, 'mail'),
+    mailDir: join(store ?? baseDir, 'mail'),
     configPath: join(baseDir, 'dovecot.conf'),
     usersDir: join(baseDir, 'users'),
     mastersPath: join(baseDir, 'master-users'),
     logPath: join(baseDir, 'dovecot.log'),
   };
-  for (const dir of [layout.runDir, layout.stateDir, layout.mailDir, layout.usersDir]) await mkdir(dir, { recursive: true });
+  for (const dir of [layout.runDir, layout.stateDir, layout.usersDir]) await mkdir(dir, { recursive: true });
+  await mkdir(layout.mailDir, { recursive: true, mode: 0o700 });
   return layout;
 }
 

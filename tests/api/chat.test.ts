@@ -2,12 +2,16 @@
 // as, the questions back, the framing, escaping, and the route's refusals. The
 // narration of a whole real reset is in chat-reset.test.ts.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeMarkdown, renderSection } from '../../lib/chat/markdown.js';
 import { createResetNarrator } from '../../lib/chat/narrate-reset.js';
 import { codeInMessage, planChatReset } from '../../lib/chat/plan-chat-reset.js';
 import type { ResetProgress, StepName, StepProgress } from '../../workflows/reset-password.messages.js';
 import { stepNames } from '../../workflows/reset-password.messages.js';
+import { sandboxInfoFile, type SandboxInfo } from '../../sandbox/sandbox-info.js';
 import { testConfig } from '../support/test-config.js';
 import { forEachDatabase } from '../support/test-db.js';
 import { collectSse, createResetApi, errorOf, FOREIGN_ORIGIN, readSse, request, signedInPerson, type ResetApi } from './tasks-support.js';
@@ -114,8 +118,15 @@ describe('the chat narrator', () => {
     expect(captcha[0]!.lines).toContain('![Screenshot of the Tele\\*wave\\* page](/api/tasks/t9/screenshots/s1)');
     const failed = n.next({ progress: progress('failed', {}, { failure: { type: 'CaptchaRequired', message: 'The site asked for a CAPTCHA that needs a person to solve.' } }) });
     expect(failed.map(renderSection)).toEqual([
-      '<!-- section:result -->\nPassword reset failed: The site asked for a CAPTCHA that needs a person to solve.\nWhat to do next: Change the password on Tele\\*wave\\* yourself, or retry later — sites often stop asking after a while. Retry with `POST /api/jobs/t9/retry` or “reset” it here again.',
+      '<!-- section:result -->\nPassword reset failed: The site asked for a CAPTCHA that needs a person to solve.\nWhat to do next: Change the password on Tele\\*wave\\* yourself, or retry later — sites often stop asking after a while. Retry this reset (job `t9`), or ask me to reset it again.',
     ]);
+    // People read this: no API paths, whatever the failure.
+    for (const type of ['CaptchaRequired', 'MailboxAuth', 'SiteChanged', 'Internal', 'NoSuchType']) {
+      const m = createResetNarrator({ serviceName: 'Netflix', taskId: 't10', screenshotPath: (id) => `/x/${id}` });
+      const said = m.next({ progress: progress('failed', {}, { failure: { type, message: 'It failed.' } }) }).map(renderSection).join('\n');
+      expect(said, type).toContain('(job `t10`)');
+      expect(said, type).not.toMatch(/\/api\/|POST |GET /);
+    }
   });
 });
 
@@ -226,6 +237,39 @@ forEachDatabase('/api/chat/reset', (get) => {
       expect(messages).toHaveLength(1);
       expect(messages[0]!.data[0]).toBe('<!-- section:result -->');
       expect(messages[0]!.data[1]).toBe('I cannot reset a password on 127.0.0.1: 127.0.0.1 is a loopback address; only public addresses are allowed.');
+    });
+
+    it('without mailbox settings, a reset is refused before it starts, with the way to set one up (the sandbox when it runs)', async () => {
+      const { db, url } = get();
+      const dana = await signedInPerson(db, undefined, { mailbox: false });
+      const buckets = await db.rateLimitBucket.count();
+      const res = await request(api, 'POST', '/api/chat/reset', { person: dana, body: { message: 'Reset my Netflix password' } });
+      expect(res.status).toBe(200);
+      const messages = await collectSse(res);
+      expect(messages.map((m) => m.data[0])).toEqual(['<!-- section:result -->']);
+      const said = messages[0]!.data.slice(1).join('\n');
+      expect(said).toMatch(/^Before I can reset your Netflix password, I need your mailbox/);
+      expect(said).toContain('Mailbox page');
+      expect(said).not.toContain('Try the sandbox');
+      expect(said).not.toMatch(/\/api\//);
+      expect(await db.task.count({ where: { userId: dana.userId } })).toBe(0);
+      expect(await db.rateLimitBucket.count()).toBe(buckets); // nothing started, nothing counted
+
+      // Where the sandbox runs, the answer offers it.
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'rekey-chat-sandbox-'));
+      const withSandbox = createResetApi({ config: testConfig({ DATABASE_URL: url, REKEY_SANDBOX: 'on', REKEY_DATA_DIR: dataDir }), db });
+      try {
+        mkdirSync(path.join(dataDir, 'run'));
+        const info: SandboxInfo = { webPort: 1, imap: { host: '127.0.0.1', port: 2 }, provisionUrl: 'http://127.0.0.1:3/provision', controlUrl: 'http://127.0.0.1:4', sites: [] };
+        writeFileSync(sandboxInfoFile(withSandbox.deps.config), JSON.stringify(info));
+        const offered = await collectSse(await request(withSandbox, 'POST', '/api/chat/reset', { person: dana, body: { message: 'Reset my Netflix password' } }));
+        expect(offered.map((m) => m.data[0])).toEqual(['<!-- section:result -->']);
+        expect(offered[0]!.data.slice(1).join('\n')).toContain('Try the sandbox');
+        expect(await db.task.count({ where: { userId: dana.userId } })).toBe(0);
+      } finally {
+        await withSandbox.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     });
 
     it('starts a reset: the header first, then the stream follows the task', async () => {

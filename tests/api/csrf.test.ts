@@ -122,6 +122,35 @@ forEachDatabase('CSRF on every unsafe route', (get) => {
     expect((await browser.get('/api/auth/me')).status).toBe(401);
   });
 
+  it('in development the app’s own origin passes under 127.0.0.1 as under localhost (same scheme and port only)', async () => {
+    expect(h.deps.config.production).toBe(false);
+    const { browser } = await h.signUp();
+    for (const origin of ['http://127.0.0.1:3000', 'http://localhost:3000']) {
+      const res = await browser.post('/api/auth/sessions/revoke-others', undefined, { headers: { origin } });
+      expect(res.status, origin).toBe(200);
+    }
+    for (const origin of ['http://127.0.0.1:3001', 'https://127.0.0.1:3000', 'http://127.0.0.2:3000', 'http://[::2]:3000']) {
+      const res = await browser.post('/api/auth/sessions/revoke-others', undefined, { headers: { origin } });
+      expect(res.status, origin).toBe(403);
+      expect((await res.json()).error.code).toBe('csrf_rejected');
+    }
+  });
+
+  it('in production only APP_ORIGIN itself passes: its loopback twin is cross-origin', async () => {
+    const prod = createHarness({ db: get().db, url: get().url, env: { NODE_ENV: 'production' } });
+    try {
+      expect(prod.deps.config.production).toBe(true);
+      const { browser } = await prod.signUp();
+      const twin = await browser.post('/api/auth/sessions/revoke-others', undefined, { headers: { origin: 'http://127.0.0.1:3000' } });
+      expect(twin.status).toBe(403);
+      expect((await twin.json()).error.code).toBe('csrf_rejected');
+      const own = await browser.post('/api/auth/sessions/revoke-others', undefined, { headers: { origin: 'http://localhost:3000' } });
+      expect(own.status).toBe(200);
+    } finally {
+      await prod.close();
+    }
+  });
+
   it('an API key with a foreign Origin passes CSRF (every route)', async () => {
     const { browser } = await h.signUp();
     await browser.sudo();

@@ -75,11 +75,19 @@ export interface Person {
   cookie: string;
 }
 
-/** A user with a live session, as the accounts code would leave them. */
-export async function signedInPerson(db: Db, existingUserId?: string): Promise<Person> {
+/**
+ * A user with a live session, as the accounts code would leave them. A new
+ * user has mailbox settings (a host no test reaches: a reset needs them to
+ * start) unless `mailbox: false`; an existing user keeps what they have.
+ */
+export async function signedInPerson(db: Db, existingUserId?: string, opts: { mailbox?: boolean } = {}): Promise<Person> {
   const user = existingUserId
     ? await db.user.findUniqueOrThrow({ where: { id: existingUserId } })
     : await db.user.create({ data: { email: `${randomUUID()}@example.com` } });
+  if (opts.mailbox ?? !existingUserId) {
+    // Not decryptable on purpose: no worker polls these tests' queues.
+    await db.mailbox.create({ data: { userId: user.id, host: 'imap.example.com', port: 993, secure: true, username: user.email, passwordEnc: randomBytes(40) } });
+  }
   const token = randomBytes(32).toString('base64url');
   await db.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
   return { userId: user.id, email: user.email, cookie: `authjs.session-token=${token}` };

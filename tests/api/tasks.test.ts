@@ -137,6 +137,32 @@ forEachDatabase('/api/tasks', (get) => {
       expect((await errorOf(again)).code).toBe('conflict');
     });
 
+    it('409 mailbox_required without mailbox settings: no task, no workflow, and the way to set one up (a retry too)', async () => {
+      const { db } = get();
+      const dana = await signedInPerson(db, undefined, { mailbox: false });
+      const res = await request(api, 'POST', '/api/tasks/reset', { person: dana, origin: APP_ORIGIN, body: { serviceUrl: 'https://www.netflix.com/', email: 'dana@example.com' } });
+      expect(res.status).toBe(409);
+      const error = await errorOf(res);
+      expect(error.code).toBe('mailbox_required');
+      expect(error.message).toMatch(/mailbox/i);
+      expect(error.message).toMatch(/Mailbox page/);
+      expect(error.message).not.toMatch(/\/api\//);
+      expect(await db.task.count({ where: { userId: dana.userId } })).toBe(0);
+      expect(await db.resetLock.count({ where: { accountKey: 'netflix:dana@example.com' } })).toBe(0);
+
+      // Retrying an old failed reset is a start too.
+      const old = await insertTask(db, dana, { status: 'failed', failureType: 'MailboxAuth', failureReason: 'The mailbox refused the IMAP credentials.' });
+      const retry = await request(api, 'POST', `/api/jobs/${old.id}/retry`, { person: dana });
+      expect(retry.status).toBe(409);
+      expect((await errorOf(retry)).code).toBe('mailbox_required');
+      expect(await db.task.count({ where: { userId: dana.userId } })).toBe(1);
+
+      // With mailbox settings, the same request starts.
+      await db.mailbox.create({ data: { userId: dana.userId, host: 'imap.example.com', port: 993, secure: true, username: 'dana', passwordEnc: randomBytes(40) } });
+      const started = await request(api, 'POST', '/api/tasks/reset', { person: dana, body: { serviceUrl: 'https://www.netflix.com/', email: 'dana@example.com' } });
+      expect(started.status).toBe(201);
+    });
+
     it('429 with Retry-After after 5 requests in 5 minutes; every POST counts', async () => {
       const alice = await signedInPerson(get().db);
       const statuses: number[] = [];

@@ -45,6 +45,8 @@ export interface HarnessOptions {
   sites?: string[];
   /** A Temporal dev server of this harness's own (to restart it), instead of the run's shared one. */
   ownTemporal?: boolean;
+  /** Where Dovecot keeps its files, as sandbox/main.ts gives it `data/sandbox/mail`; a temp dir otherwise. Removed by close(). */
+  mailBaseDir?: string;
 }
 
 /** Where the harness runs: a vitest run (global setup) or a bench script of its own. */
@@ -75,7 +77,7 @@ export async function startResetHarness(opts: HarnessOptions = {}, runtimeArg?: 
   const runtime = runtimeArg ?? (await vitestRuntime());
   const inject = <K extends keyof Omit<HarnessRuntime, 'createDb'>>(key: K): HarnessRuntime[K] => runtime[key];
   const testDb: TestDb = await runtime.createDb(opts.dbKind ?? 'sqlite');
-  const dovecot: DovecotServer = await startDovecot();
+  const dovecot: DovecotServer = await startDovecot(opts.mailBaseDir ? { baseDir: opts.mailBaseDir } : {});
   // Site mail goes through a gate a test can close, to act while a reset waits for it.
   const mails: { to: string; raw: string; deliveredAt?: number }[] = [];
   let held: { to: string; raw: string }[] | null = null;
@@ -264,7 +266,7 @@ export async function startResetHarness(opts: HarnessOptions = {}, runtimeArg?: 
       await inProcess?.close();
       await clientConnection.close();
       await sandbox.stop();
-      await dovecot.stop();
+      await dovecot.stop({ removeMail: true });
       await testDb.drop();
       await ownTemporal?.stop();
     },

@@ -23,7 +23,7 @@ export interface ServedApp {
   close(): Promise<void>;
 }
 
-/** createApp with the real deps, listening on 127.0.0.1:port (config.appOrigin must be http://127.0.0.1:port). */
+/** createApp with the real deps, listening on 127.0.0.1:port (config.appOrigin: http://127.0.0.1:port, or http://localhost:port outside production). */
 export async function serveApp(opts: { config: Config; db: Db; catalog?: Catalog; port: number }): Promise<ServedApp> {
   await ensureWebBuilt({ log: () => undefined });
   const { app, deps, close } = createTestApp({ config: opts.config, db: opts.db, catalog: opts.catalog });

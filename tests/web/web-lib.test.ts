@@ -3,7 +3,7 @@
 // the chat's section model.
 import { describe, expect, it } from 'vitest';
 import { parseCsv, parseCsvTable } from '../../web/src/lib/csv.js';
-import { applySection, emptyReply, entryIdOf, otpPending, outcomeOf, parseSection, progressLine } from '../../web/src/lib/chat-sections.js';
+import { applySection, canRetry, emptyReply, entryIdOf, jobIdOf, otpPending, outcomeOf, parseSection, progressLine } from '../../web/src/lib/chat-sections.js';
 import { createSseParser, readSse, type SseEvent } from '../../web/src/lib/sse.js';
 import { detectFormat, importCsv, siteUrl } from '../../web/src/lib/vault-import.js';
 
@@ -175,5 +175,11 @@ describe('chat sections', () => {
     const failed = applySection(emptyReply(), parseSection('<!-- section:result -->\nPassword reset failed: x\nWhat to do next: y')!);
     expect(outcomeOf(failed)).toBe('failure');
     expect(outcomeOf(applySection(emptyReply(), parseSection('<!-- section:result -->\nWhich one do you mean?')!))).toBe('answer');
+  });
+
+  it('offers Retry after a failure or a cancel only, for the job the advice names', () => {
+    expect(['success', 'failure', 'cancelled', 'answer', null].map((o) => canRetry(o as Parameters<typeof canRetry>[0]))).toEqual([false, true, true, false, false]);
+    expect(jobIdOf(['Password reset failed: x', 'What to do next: y. Retry this reset (job `0b2c6f1e-1d2a-4c1b-9e7f-7a1b2c3d4e5f`), or ask me to reset it again.'])).toBe('0b2c6f1e-1d2a-4c1b-9e7f-7a1b2c3d4e5f');
+    expect(jobIdOf(['New password saved to vault. Entry: `entry-123456`'])).toBeUndefined();
   });
 });

@@ -35,6 +35,44 @@ describe('sandbox Dovecot', { timeout: 30_000 }, () => {
     expect(execFileSync('ps', ['-eo', 'args']).toString()).not.toContain(`rekey-${a.port}/`);
   });
 
+  it('serves mail from a base dir inside a directory only its owner can enter (a clone in root’s home), and keeps it across a new start', async () => {
+    const { chmod, mkdir, mkdtemp, realpath, rm, stat } = await import('node:fs/promises');
+    const parent = await mkdtemp('/tmp/rekey-private-');
+    await chmod(parent, 0o700);
+    const baseDir = `${parent}/clone/data/sandbox/mail`;
+    await mkdir(baseDir, { recursive: true });
+    try {
+      const first = await startDovecot({ baseDir });
+      await first.addUser('carol', 'pw-carol');
+      expect(await first.deliver('carol', 'Subject: one\r\n\r\n1\r\n')).toBe(1);
+      const readAll = async (port: number) => {
+        const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, auth: { user: 'carol', pass: 'pw-carol' }, logger: false });
+        await client.connect();
+        try {
+          await client.mailboxOpen('INBOX');
+          return (await client.fetchAll('1:*', { envelope: true })).map((m) => m.envelope?.subject);
+        } finally {
+          await client.logout();
+        }
+      };
+      expect(await readAll(first.port)).toEqual(['one']);
+      await first.stop();
+
+      const second = await startDovecot({ baseDir });
+      expect(await second.deliver('carol', 'Subject: two\r\n\r\n2\r\n')).toBe(2);
+      expect(await readAll(second.port)).toEqual(['one', 'two']);
+      const storeLink = `${baseDir}/mail-store`;
+      const store = existsSync(storeLink) ? await realpath(storeLink) : null;
+      await second.stop({ removeMail: true });
+      // Nobody's permissions were widened on the way: the private directory stays private.
+      expect((await stat(parent)).mode & 0o777).toBe(0o700);
+      expect(existsSync(baseDir)).toBe(false);
+      if (store) expect(existsSync(store)).toBe(false);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the mail of a given base dir across restart and stop', async () => {
     const { mkdtemp, rm } = await import('node:fs/promises');
     const baseDir = await mkdtemp('/tmp/rekey-dc-test-');
@@ -49,7 +87,7 @@ describe('sandbox Dovecot', { timeout: 30_000 }, () => {
 
       const second = await startDovecot({ baseDir });
       expect(await second.deliver('bob', 'Subject: three\r\n\r\n3\r\n')).toBe(3);
-      await second.stop();
+      await second.stop({ removeMail: true });
     } finally {
       await rm(baseDir, { recursive: true, force: true });
     }

@@ -103,6 +103,14 @@ export function outcomeOf(reply: ChatReply): Outcome | null {
   return 'answer';
 }
 
+/** A reset that ended without success can run again as a new reset (its Retry button). */
+export const canRetry = (outcome: Outcome | null): boolean => outcome === 'failure' || outcome === 'cancelled';
+
+/** The job a failed reset's advice names (`(job \`id\`)`), for a reply that has no task id of its own. */
+export function jobIdOf(lines: readonly string[]): string | undefined {
+  return /\(job `([A-Za-z0-9_-]{6,100})`\)/.exec(lines.join(' '))?.[1];
+}
+
 /** The vault entry id the password section names (`Entry: \`id\``). */
 export function entryIdOf(lines: readonly string[]): string | undefined {
   for (const l of lines) {

@@ -2,9 +2,9 @@
 // /api/chat/reset; the answer is an SSE stream of markdown sections, read
 // from the fetch body and folded into one reply (lib/chat-sections.ts), shown
 // as components: header, the Agent accordion, the mailbox indicator, the
-// CAPTCHA prompt, the new-password confirmation and the result. A reload
-// keeps the conversation (lib/saved-conversation.ts) and follows the resets
-// still running again.
+// CAPTCHA prompt, the new-password confirmation and the result (with Retry
+// when a reset did not succeed). A reload keeps the conversation
+// (lib/saved-conversation.ts) and follows the resets still running again.
 import { useCallback, useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { ApiError, errorFrom, get, messageOf, post } from '../api/client';
@@ -15,7 +15,7 @@ import { PageTitle } from '../components/layout';
 import { SafeMarkdown } from '../components/markdown';
 import { OtpPrompt } from '../components/otp-prompt';
 import { failureMessage, useSudo } from '../components/sudo';
-import { applySection, emptyReply, entryIdOf, otpPending, outcomeOf, parseSection, type ChatReply, type ProgressLine } from '../lib/chat-sections';
+import { applySection, canRetry, emptyReply, entryIdOf, jobIdOf, otpPending, outcomeOf, parseSection, type ChatReply, type ProgressLine } from '../lib/chat-sections';
 import { loadConversation, saveConversation, type SavedTurn } from '../lib/saved-conversation';
 import { readSse } from '../lib/sse';
 
@@ -82,6 +82,10 @@ async function streamInto(id: number, res: Response, signal: AbortSignal, retell
   update(id, (t) => ({ ...t, state: 'done' }));
 }
 
+/** Follows one of the person's resets in the chat's sections (from its start). */
+const followReset = (taskId: string, signal: AbortSignal) =>
+  fetch(`/api/chat/reset/${encodeURIComponent(taskId)}`, { credentials: 'same-origin', headers: { accept: 'text/event-stream' }, signal });
+
 /** Runs one stream for turn `id`, tracked so a change of person stops it. */
 async function runStream(id: number, open: (signal: AbortSignal) => Promise<Response>, retell = false): Promise<void> {
   const controller = new AbortController();
@@ -115,11 +119,7 @@ function followRestoredTurns() {
       continue;
     }
     const taskId = turn.taskId;
-    void runStream(
-      turn.id,
-      (signal) => fetch(`/api/chat/reset/${encodeURIComponent(taskId)}`, { credentials: 'same-origin', headers: { accept: 'text/event-stream' }, signal }),
-      true,
-    );
+    void runStream(turn.id, (signal) => followReset(taskId, signal), true);
   }
 }
 const subscribe = (listener: () => void) => {
@@ -149,6 +149,17 @@ export function ChatPage() {
     );
   }, []);
 
+  /** Retry: the ended reset runs again as a new one (POST /api/jobs/{id}/retry), followed in a turn of its own. */
+  const retry = useCallback(async (endedTaskId: string, service: string | undefined) => {
+    const id = nextTurnId++;
+    conversation.set((all) => [...all, { id, message: service ? `Retry the ${service} reset` : 'Retry this reset', reply: emptyReply(), state: 'streaming' }]);
+    await runStream(id, async (signal) => {
+      const { taskId } = await post<{ taskId: string }>(`/api/jobs/${encodeURIComponent(endedTaskId)}/retry`);
+      update(id, (t) => ({ ...t, taskId }));
+      return followReset(taskId, signal);
+    });
+  }, []);
+
   function submit(e: FormEvent) {
     e.preventDefault();
     const text = message.trim();
@@ -173,7 +184,7 @@ export function ChatPage() {
               <span className="sr-only">You: </span>
               {turn.message}
             </p>
-            <Reply turn={turn} onCode={(code) => send(code).then(() => undefined)} />
+            <Reply turn={turn} onCode={(code) => send(code).then(() => undefined)} onRetry={retry} />
           </li>
         ))}
         </ol>
@@ -196,11 +207,12 @@ export function ChatPage() {
   );
 }
 
-function Reply({ turn, onCode }: { turn: Turn; onCode: (code: string) => Promise<void> }) {
+function Reply({ turn, onCode, onRetry }: { turn: Turn; onCode: (code: string) => Promise<void>; onRetry: (taskId: string, service: string | undefined) => Promise<void> }) {
   const { reply } = turn;
   const finished = turn.state !== 'streaming';
   const outcome = outcomeOf(reply);
   const latest = reply.progress.at(-1);
+  const jobId = turn.taskId ?? jobIdOf(reply.result);
   return (
     <div className="bubble theirs">
       <span className="sr-only">Rekey: </span>
@@ -231,7 +243,7 @@ function Reply({ turn, onCode }: { turn: Turn; onCode: (code: string) => Promise
           {outcome === 'failure' && <span className="result-icon" aria-hidden="true">!</span>}
           <div>
             <SafeMarkdown text={reply.result.join('\n')} />
-            <NextStepsLinks lines={reply.result} />
+            {jobId && canRetry(outcome) && <NextSteps jobId={jobId} onRetry={() => onRetry(jobId, serviceOf(reply.header))} />}
           </div>
         </div>
       )}
@@ -364,14 +376,26 @@ function PasswordSaved({ lines }: { lines: string[] }) {
   );
 }
 
-/** A failed reset names its job: link to it, where it can be retried. */
-function NextStepsLinks({ lines }: { lines: string[] }) {
-  const m = /\/api\/jobs\/([A-Za-z0-9_-]+)\/retry/.exec(lines.join(' ')) ?? /`([0-9a-f-]{36})`/.exec(lines.join(' '));
-  if (!m) return null;
+/** After a reset that did not succeed: run it again here, or open its task (screenshot, steps). */
+function NextSteps({ jobId, onRetry }: { jobId: string; onRetry: () => Promise<void> }) {
+  const [retried, setRetried] = useState(false);
   return (
-    <p>
-      <Link href={`/tasks/${m[1]}`}>Open this reset’s task</Link> to see its screenshot and retry it.
-    </p>
+    <div className="actions">
+      {!retried && (
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            // The new reset (or why it could not start) appears as the next turn.
+            setRetried(true);
+            void onRetry();
+          }}
+        >
+          Retry
+        </button>
+      )}
+      <Link href={`/tasks/${jobId}`}>Open this reset’s task</Link>
+    </div>
   );
 }
 
