@@ -114,7 +114,19 @@ export function createResetNarrator(opts: NarratorOptions) {
         out.push({ name: 'captcha', lines });
       }
 
-      if (progress.status === 'completed') {
+      if (progress.status === 'completed' && progress.confirmed === false) {
+        // Not "complete": nobody knows yet which password works, so the person is told which to try.
+        finished = true;
+        out.push({ name: 'password', lines: [`New password saved to vault as pending.${progress.vaultEntryId ? ` Entry: ${code(progress.vaultEntryId)}` : ''}`] });
+        out.push({
+          name: 'result',
+          lines: [
+            `${name} took the new password but did not confirm the change, and Rekey could not sign in to check it. ` +
+              `In the Vault, reveal the entry’s password (the new one, marked pending), sign in to ${name} with it, then choose “It works” or “Use the previous one”. ` +
+              'Both passwords are kept until then.',
+          ],
+        });
+      } else if (progress.status === 'completed') {
         finished = true;
         out.push({ name: 'password', lines: [`New password saved to vault.${progress.vaultEntryId ? ` Entry: ${code(progress.vaultEntryId)}` : ''}`] });
         out.push({ name: 'result', lines: ['Password reset complete! New password saved to vault.'] });

@@ -29,6 +29,17 @@ export function createVaultStore(deps: { db: Db; keyring: Keyring }) {
   const seal = (userId: string, value: string, aad: string) => encrypt(keyring.vault(userId), value, aad);
   const open = (userId: string, sealed: Uint8Array, aad: string) => decryptString(keyring.vault(userId), sealed, aad);
 
+  /** The newest pending version that no running reset will settle (its reset ended, or it has none). */
+  async function unsettledPendingVersion(entryId: string) {
+    const versions = await db.passwordVersion.findMany({ where: { entryId, state: 'pending' }, orderBy: { createdAt: 'desc' } });
+    for (const version of versions) {
+      const task = version.taskId ? await db.task.findUnique({ where: { id: version.taskId }, select: { status: true } }) : null;
+      if (task && !terminalStatuses.includes(task.status as never)) continue; // its reset still decides
+      return version;
+    }
+    return null;
+  }
+
   async function ownedEntry(userId: string, entryId: string) {
     const entry = await db.vaultEntry.findFirst({ where: { id: entryId, userId } });
     if (!entry) throw notFound('Vault entry');
@@ -92,13 +103,8 @@ export function createVaultStore(deps: { db: Db; keyring: Keyring }) {
      */
     async unsettledPending(userId: string, entryId: string): Promise<{ versionId: string; taskId: string | null; password: string } | null> {
       await ownedEntry(userId, entryId);
-      const versions = await db.passwordVersion.findMany({ where: { entryId, state: 'pending' }, orderBy: { createdAt: 'desc' } });
-      for (const version of versions) {
-        const task = version.taskId ? await db.task.findUnique({ where: { id: version.taskId }, select: { status: true } }) : null;
-        if (task && !terminalStatuses.includes(task.status as never)) continue; // its reset still decides
-        return { versionId: version.id, taskId: version.taskId, password: open(userId, version.secretEnc, passwordAad(entryId)) };
-      }
-      return null;
+      const version = await unsettledPendingVersion(entryId);
+      return version && { versionId: version.id, taskId: version.taskId, password: open(userId, version.secretEnc, passwordAad(entryId)) };
     },
 
     /** What the person should use now: an unsettled pending password (to try first), else the current one. */
@@ -174,10 +180,13 @@ export function createVaultStore(deps: { db: Db; keyring: Keyring }) {
       });
     },
 
-    /** The entry's state for listings: the newest version's state. */
+    /**
+     * The entry's state for listings: `pending` when a finished reset left a new password
+     * for the person to confirm (a running reset's pending password is not theirs to judge
+     * yet), else `current` or `empty`.
+     */
     async entryState(entryId: string): Promise<PasswordState | 'empty'> {
-      const pending = await db.passwordVersion.findFirst({ where: { entryId, state: 'pending' } });
-      if (pending) return 'pending';
+      if (await unsettledPendingVersion(entryId)) return 'pending';
       const current = await db.passwordVersion.findFirst({ where: { entryId, state: 'current' } });
       return current ? 'current' : 'empty';
     },

@@ -128,6 +128,17 @@ describe('the chat narrator', () => {
       expect(said, type).not.toMatch(/\/api\/|POST |GET /);
     }
   });
+
+  it('a completed reset the site never confirmed is not called complete: it says which password to try and how to settle it', () => {
+    const n = createResetNarrator({ serviceName: 'Netflix', taskId: 't11', screenshotPath: (id) => `/x/${id}` });
+    const said = n.next({ progress: progress('completed', {}, { vaultEntryId: 'entry-9', confirmed: false }) }).map(renderSection);
+    expect(said.join('\n')).not.toContain('Password reset complete!');
+    expect(said).toEqual([
+      '<!-- section:password -->\nNew password saved to vault as pending. Entry: `entry-9`',
+      '<!-- section:result -->\nNetflix took the new password but did not confirm the change, and Rekey could not sign in to check it. ' +
+        'In the Vault, reveal the entry’s password (the new one, marked pending), sign in to Netflix with it, then choose “It works” or “Use the previous one”. Both passwords are kept until then.',
+    ]);
+  });
 });
 
 forEachDatabase('/api/chat/reset', (get) => {

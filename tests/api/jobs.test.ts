@@ -59,7 +59,15 @@ forEachDatabase('/api/jobs', (get) => {
         ],
         failure: null,
         retryOf: null,
+        confirmed: true,
       });
+    });
+
+    it('a completed reset the site never confirmed says so: confirmed false', async () => {
+      const alice = await signedInPerson(get().db);
+      const task = await insertTask(get().db, alice, { status: 'completed', completedAt: new Date(), confirmed: false });
+      const res = await request(api, 'GET', `/api/jobs/${task.id}`, { person: alice });
+      expect(await res.json()).toMatchObject({ status: 'completed', confirmed: false });
     });
 
     it('failed jobs say why; 401 anonymous; 404 for another person’s id, the same as an unknown one', async () => {

@@ -198,7 +198,7 @@ forEachDatabase('/api/tasks', (get) => {
       expect(res.headers.get('cache-control')).toBe('no-cache');
       expect(await res.text()).toBe(
         `event: screenshot\ndata: {"url":"data:image/png;base64,${PNG.toString('base64')}"}\nid: 14\n\n` +
-          `event: status\ndata: {"status":"completed","vaultEntryId":"${entry.id}"}\nid: 14\n\n`,
+          `event: status\ndata: {"status":"completed","vaultEntryId":"${entry.id}","confirmed":true}\nid: 14\n\n`,
       );
     });
 

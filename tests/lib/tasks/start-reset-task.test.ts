@@ -40,7 +40,13 @@ afterAll(async () => {
 forEachDatabase('startResetTask', (getDb) => {
   const config = testConfig({ TEMPORAL_TASK_QUEUE: `nobody-polls-${randomBytes(4).toString('hex')}` });
   const deps = (): StartResetDeps => ({ db: getDb().db, temporal: client, config, catalog: createCatalog() });
-  const person = async () => (await getDb().db.user.create({ data: { email: `${randomBytes(5).toString('hex')}@example.com` } })).id;
+  /** A person with mailbox settings (a reset needs them; nothing connects to it here). */
+  const person = async () => {
+    const email = `${randomBytes(5).toString('hex')}@example.com`;
+    const user = await getDb().db.user.create({ data: { email } });
+    await getDb().db.mailbox.create({ data: { userId: user.id, host: 'imap.example.com', port: 993, secure: true, username: email, passwordEnc: Buffer.from('unused') } });
+    return user.id;
+  };
   const start = async (userId: string, email: string) => {
     const r = await startResetTask(deps(), { userId, email, serviceId: 'netflix' });
     started.push(r.workflowId);
