@@ -69,6 +69,7 @@ export const resetFailures = {
   },
   Cancelled: { retryable: false, reason: 'The reset was cancelled.' },
   WorkerLost: { retryable: true, reason: 'The browser worker stopped during the reset.' },
+  Internal: { retryable: true, reason: 'The reset failed unexpectedly.' },
 } as const;
 
 export type ResetFailureType = keyof typeof resetFailures;

@@ -24,7 +24,7 @@ import { TimeoutType, type Duration } from '@temporalio/common';
 import type { BrowserActivities, BrowserStepResult } from '../activities/browser/browser-activities.js';
 import type { MailActivities } from '../activities/mail/mail-activities.js';
 import type { TaskActivities } from '../activities/tasks/task-activities.js';
-import { describeResetFailure, nonRetryableFailureTypes } from '../lib/errors.js';
+import { describeResetFailure, isResetFailureType, nonRetryableFailureTypes, type ResetFailureType } from '../lib/errors.js';
 import {
   cancelSignal,
   continueSignal,
@@ -208,11 +208,8 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
 
   function failIfError(result: BrowserStepResult): void {
     if (result.next === 'error') {
-      throw ApplicationFailure.create({
-        type: result.failureType ?? 'SiteChanged',
-        message: result.message ?? describeResetFailure(result.failureType),
-        nonRetryable: true,
-      });
+      const type = result.failureType ?? 'SiteChanged';
+      throw ApplicationFailure.create({ type, message: describeResetFailure(type), nonRetryable: true });
     }
   }
 
@@ -360,10 +357,12 @@ function workerLost(err: unknown): boolean {
   return cause instanceof ApplicationFailure && cause.type === 'SessionLost';
 }
 
-function failureOf(err: unknown): { type: string; message: string } {
+/** The reset's failure in the failure table's words; an error's own message is never copied. */
+function failureOf(err: unknown): { type: ResetFailureType; message: string } {
   let e: unknown = err;
   while (e instanceof ActivityFailure && e.cause) e = e.cause;
-  if (e instanceof ApplicationFailure && e.type) return { type: e.type, message: describeResetFailure(e.type, e.message) };
+  const type = e instanceof ApplicationFailure ? (e.type ?? undefined) : undefined;
+  if (isResetFailureType(type)) return { type, message: describeResetFailure(type) };
   if (e instanceof TimeoutFailure) return { type: 'SiteChanged', message: describeResetFailure('SiteChanged') };
-  return { type: 'Internal', message: 'The reset failed unexpectedly.' };
+  return { type: 'Internal', message: describeResetFailure('Internal') };
 }
