@@ -1,5 +1,6 @@
 // The Hono app: request id, per-request logger, security headers, CSRF, one
 // error shape for everything, then one sub-app per resource.
+import { z } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -7,6 +8,7 @@ import { AppError, errorStatus } from '../lib/errors.js';
 import type { AppDeps } from './context.js';
 import { createApi } from './create-api.js';
 import { csrfProtection } from './middleware/csrf.js';
+import { rejectMalformedText } from './middleware/malformed-text.js';
 import { resolvePrincipal } from './middleware/auth.js';
 import { codecRoutes } from './routes/codec.js';
 import { mountRoutes } from './routes/index.js';
@@ -43,6 +45,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('*', csrfProtection({ appOrigins: deps.config.appOrigins, temporalUiOrigin: deps.config.temporal.uiOrigin }));
+  app.use('*', rejectMalformedText());
 
   app.onError((err, c) => {
     if (err instanceof AppError) {
@@ -63,6 +66,14 @@ export function createApp(deps: AppDeps) {
   mountRoutes(app);
   app.route('/', codecRoutes(deps.config.temporal.uiOrigin));
 
+  // The document lists itself too: it is part of the contract.
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/openapi.json',
+    tags: ['Operations'],
+    summary: 'This OpenAPI 3.1 document, generated from the route definitions',
+    responses: { 200: { description: 'The OpenAPI document', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } } },
+  });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'Rekey API', version: deps.version, description: 'Durable password resets.' },

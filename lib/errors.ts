@@ -70,6 +70,7 @@ export const resetFailures = {
   },
   Cancelled: { retryable: false, reason: 'The reset was cancelled.' },
   WorkerLost: { retryable: true, reason: 'The browser worker stopped during the reset.' },
+  Internal: { retryable: true, reason: 'The reset failed unexpectedly.' },
   // Ends the reconciler finds (lib/tasks/reconcile-tasks.ts): the workflow could not say them itself.
   NotStarted: { retryable: false, reason: 'The reset could not be started.' },
   Stopped: { retryable: false, reason: 'The reset was stopped before it finished.' },

@@ -6,10 +6,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../lib/config.js';
+import { failureConverterPath } from '../lib/temporal/connection.js';
 
 const workflowsDir = path.join(projectRoot, 'workflows');
 /** Files outside workflows/ that workflow code imports (pure modules only). */
-const sharedFiles = ['lib/errors.ts'];
+const sharedFiles = ['lib/errors.ts', 'lib/temporal/failure-converter.cjs'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -33,6 +34,7 @@ export async function loadWorkflowBundle(opts: { cacheDir?: string; log?: (m: st
   opts.log?.('Bundling workflows…');
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(workflowsDir, 'index.ts'),
+    failureConverterPath,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: (m) => opts.log?.(m), error: (m) => opts.log?.(m) },
   });
   mkdirSync(cacheDir, { recursive: true });

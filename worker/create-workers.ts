@@ -22,6 +22,9 @@ import type { Navigator } from '../activities/browser/navigator/navigator.js';
 import { createMailActivities } from '../activities/mail/mail-activities.js';
 import { createTaskActivities, type ResetEventSink } from '../activities/tasks/task-activities.js';
 import { createWebhookActivities } from '../activities/webhooks/webhook-activities.js';
+import { secretSafe } from '../activities/secret-safe.js';
+import { describeResetFailure } from '../lib/errors.js';
+import { webhookFailures } from '../workflows/deliver-webhook.messages.js';
 import { ensurePhoneOtpLink, type PhoneOtpDeps } from '../lib/tasks/phone-otp-link.js';
 
 export interface RekeyWorkerDeps {
@@ -63,10 +66,14 @@ export async function createRekeyWorkers(opts: {
   const screenshots = createScreenshotStore(db);
   const mailboxes = createMailboxStore({ db, keyring });
 
+  // Every activity fails in Rekey's words (activities/secret-safe.ts); an unclassified error becomes its group's failure.
+  const logger = deps.logger;
+  const internal = { type: 'Internal', message: describeResetFailure('Internal'), retryable: true };
+  const ownTypes = ['TaskMissing', 'SessionLost'];
   const taskActivities = createTaskActivities({ db, vault, events: deps.events, logger: deps.logger, phoneOtpLink: deps.phoneOtpLink ?? phoneOtpLinkFor({ db, keyring, config }) });
   const webhookActivities = createWebhookActivities({ db, keyring, allowPrivateTargets: config.allowPrivateTargets });
   const mailActivities = createMailActivities({ db, mailboxes, secrets, services: deps.services, logger: deps.logger, allowPrivateTargets: config.allowPrivateTargets });
-  const browserActivities = createBrowserActivities({
+  const browserActivities = secretSafe(createBrowserActivities({
     db,
     pool: deps.pool,
     navigator: deps.navigator,
@@ -77,7 +84,7 @@ export async function createRekeyWorkers(opts: {
     workerQueue: browserQueue,
     allowPrivateTargets: config.allowPrivateTargets,
     logger: deps.logger,
-  });
+  }), { logger, ownTypes, fallback: { type: 'SiteChanged', message: describeResetFailure('SiteChanged'), retryable: true } });
 
   const shutdownGraceTime = opts.shutdownGraceTime ?? '60 seconds';
   const shared = await Worker.create({
@@ -86,7 +93,16 @@ export async function createRekeyWorkers(opts: {
     taskQueue,
     workflowBundle: opts.workflowBundle,
     dataConverter,
-    activities: { ...taskActivities, ...mailActivities, ...webhookActivities, claimBrowserWorker: browserActivities.claimBrowserWorker },
+    activities: {
+      ...secretSafe(taskActivities, { logger, ownTypes, fallback: internal }),
+      ...secretSafe(mailActivities, { logger, ownTypes, fallback: { type: 'MailboxUnreachable', message: describeResetFailure('MailboxUnreachable'), retryable: true } }),
+      ...secretSafe(webhookActivities, {
+        logger,
+        ownTypes: Object.values(webhookFailures),
+        fallback: { type: webhookFailures.attemptFailed, message: 'The delivery attempt failed.', retryable: true },
+      }),
+      claimBrowserWorker: browserActivities.claimBrowserWorker,
+    },
     shutdownGraceTime,
     maxConcurrentActivityTaskExecutions: 100,
   });

@@ -24,7 +24,7 @@ import { msToNumber, TimeoutType, type Duration, type RetryPolicy } from '@tempo
 import type { BrowserActivities, BrowserStepResult } from '../activities/browser/browser-activities.js';
 import type { MailActivities } from '../activities/mail/mail-activities.js';
 import type { TaskActivities } from '../activities/tasks/task-activities.js';
-import { describeResetFailure, nonRetryableFailureTypes } from '../lib/errors.js';
+import { describeResetFailure, isResetFailureType, nonRetryableFailureTypes, type ResetFailureType } from '../lib/errors.js';
 import {
   cancelSignal,
   continueSignal,
@@ -227,11 +227,8 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
 
   function failIfError(result: BrowserStepResult): void {
     if (result.next === 'error') {
-      throw ApplicationFailure.create({
-        type: result.failureType ?? 'SiteChanged',
-        message: result.message ?? describeResetFailure(result.failureType),
-        nonRetryable: true,
-      });
+      const type = result.failureType ?? 'SiteChanged';
+      throw ApplicationFailure.create({ type, message: describeResetFailure(type), nonRetryable: true });
     }
   }
 
@@ -392,7 +389,8 @@ function workerLost(err: unknown): boolean {
 
 const mailActivityTypes = new Set(['snapshotMailbox', 'waitForResetEmail']);
 
-function failureOf(err: unknown): { type: string; message: string } {
+/** The reset's failure in the failure table's words; an error's own message is never copied. */
+function failureOf(err: unknown): { type: ResetFailureType; message: string } {
   let e: unknown = err;
   let activityType: string | undefined;
   while (e instanceof ActivityFailure && e.cause) {
@@ -401,10 +399,11 @@ function failureOf(err: unknown): { type: string; message: string } {
   }
   // Out of time after retries: the last attempt's failure, when there is one, says why.
   if (e instanceof TimeoutFailure && e.cause instanceof ApplicationFailure) e = e.cause;
-  if (e instanceof ApplicationFailure && e.type) return { type: e.type, message: describeResetFailure(e.type, e.message) };
+  const type = e instanceof ApplicationFailure ? (e.type ?? undefined) : undefined;
+  if (isResetFailureType(type)) return { type, message: describeResetFailure(type) };
   if (e instanceof TimeoutFailure && activityType && mailActivityTypes.has(activityType)) {
     return { type: 'MailboxUnreachable', message: describeResetFailure('MailboxUnreachable') };
   }
   if (e instanceof TimeoutFailure) return { type: 'SiteChanged', message: describeResetFailure('SiteChanged') };
-  return { type: 'Internal', message: 'The reset failed unexpectedly.' };
+  return { type: 'Internal', message: describeResetFailure('Internal') };
 }

@@ -11,10 +11,11 @@ import type { ScreenshotStore } from '../../lib/tasks/screenshot-store.js';
 import type { VaultStore } from '../../lib/vault/vault-store.js';
 import { hostBelongsTo } from '../../lib/domains.js';
 import { assertAllowedTarget } from '../../lib/net/target-guard.js';
-import type { ResetFailureType } from '../../lib/errors.js';
+import { describeResetFailure, type ResetFailureType } from '../../lib/errors.js';
 import type { BrowserPool, BrowserSession } from './browser-pool.js';
 import type { CodeSource, Navigator, PageState } from './navigator/navigator.js';
 import { choosePasswordForPage } from './choose-password.js';
+import { redactedSummary } from '../secret-safe.js';
 import type { ServiceDirectory } from '../../lib/service-directory.js';
 
 export type BrowserNext =
@@ -35,7 +36,6 @@ export interface BrowserStepResult {
   totpAvailable?: boolean;
   captchaVendor?: string;
   failureType?: ResetFailureType;
-  message?: string;
   screenshotId?: string;
 }
 
@@ -104,7 +104,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
     try {
       return await screenshots.save(taskId, step, await session.screenshot(), 'image/jpeg');
     } catch (err) {
-      deps.logger.warn({ taskId, step, err: (err as Error).message }, 'screenshot failed');
+      deps.logger.warn({ taskId, step, err: redactedSummary(err) }, 'screenshot failed');
       return undefined;
     }
   }
@@ -137,10 +137,10 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
       case 'captcha':
         return { next: 'captcha', captchaVendor: state.vendor, screenshotId };
       case 'error':
-        if (state.reason === 'link_expired') return { next: 'link_expired', message: state.message, screenshotId };
-        if (state.reason === 'account_not_found') return { next: 'error', failureType: 'AccountNotFound', message: state.message, screenshotId };
+        if (state.reason === 'link_expired') return { next: 'link_expired', screenshotId };
+        if (state.reason === 'account_not_found') return { next: 'error', failureType: 'AccountNotFound', screenshotId };
         if (state.reason === 'wrong_code') return { next: 'otp_prompt', otpSource: 'unknown', totpAvailable: await hasTotp(userId, entryId), screenshotId };
-        return { next: 'error', failureType: 'SiteChanged', message: state.message, screenshotId };
+        return { next: 'error', failureType: 'SiteChanged', screenshotId };
       default:
         return { next: 'error', failureType: 'SiteChanged', screenshotId };
     }
@@ -157,8 +157,8 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
     async openResetPage({ taskId }: { taskId: string }): Promise<BrowserStepResult> {
       const task = await loadTask(taskId);
       const service = services.forTask(task);
-      await assertAllowedTarget(task.serviceUrl, { allowPrivate: deps.allowPrivateTargets }).catch((err) => {
-        throw ApplicationFailure.create({ type: 'TargetNotAllowed', message: (err as Error).message, nonRetryable: true });
+      await assertAllowedTarget(task.serviceUrl, { allowPrivate: deps.allowPrivateTargets }).catch(() => {
+        throw ApplicationFailure.create({ type: 'TargetNotAllowed', message: describeResetFailure('TargetNotAllowed'), nonRetryable: true });
       });
       return withHeartbeat(async () => {
         await pool.close(taskId);
@@ -189,7 +189,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
           case 'error':
             return toStepResult(state, task.userId, task.vaultEntryId, screenshotId);
           case 'email_form':
-            return { next: 'error', failureType: 'SiteChanged', message: 'The reset form did not accept the email.', screenshotId };
+            return { next: 'error', failureType: 'SiteChanged', screenshotId }; // the form did not accept the email
           default:
             // Most sites answer with a neutral "if an account exists…" page: the mailbox decides.
             return { next: 'email_sent', screenshotId };

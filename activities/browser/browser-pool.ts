@@ -39,6 +39,8 @@ export interface BrowserPoolOptions {
   headless?: boolean;
   /** Name resolution for the egress guard (default: dns.lookup). Tests inject one. */
   resolver?: HostResolver;
+  /** Bound on a page load that sets none of its own (a reset link, a restored page); default 30 s. */
+  navigationTimeoutMs?: number;
 }
 
 export interface OpenSessionOptions {
@@ -158,6 +160,7 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
         // whatever PLAYWRIGHT_DISABLE_FORCED_CHROMIUM_PROXIED_LOOPBACK says.
         proxy: { server: proxy.url, bypass: '<-loopback>' },
       });
+      if (options.navigationTimeoutMs !== undefined) context.setDefaultNavigationTimeout(options.navigationTimeoutMs);
       await guard.install(context);
       const session = createBrowserSession({
         taskId,

@@ -8,6 +8,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { MailboxStore } from '../../lib/mailbox/mailbox-store.js';
 import type { ServiceDirectory } from '../../lib/service-directory.js';
 import type { TaskSecrets } from '../../lib/tasks/task-secrets.js';
+import { describeResetFailure } from '../../lib/errors.js';
 import { MailboxError } from './errors.js';
 import type { ResetKind } from './judge-reset-email.js';
 import { snapshotMailbox, type MailboxSnapshot } from './snapshot-mailbox.js';
@@ -32,9 +33,10 @@ export interface FoundResetEmail {
   rejectedCount: number;
 }
 
+/** A mailbox error's message can quote the server or the driver: the failure says ours. */
 function toFailure(err: unknown): unknown {
   if (err instanceof MailboxError) {
-    return ApplicationFailure.create({ type: err.type, message: err.message, nonRetryable: !err.retryable });
+    return ApplicationFailure.create({ type: err.type, message: describeResetFailure(err.type), nonRetryable: !err.retryable });
   }
   return err;
 }

@@ -1,6 +1,7 @@
 // Connecting to Temporal: the local dev server, a self-hosted cluster (mTLS)
 // or Temporal Cloud (API key + TLS). Used by the worker and the API.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../config.js';
@@ -26,8 +27,11 @@ export function connectionOptions(config: Config, address: string) {
   };
 }
 
+/** Failure messages and stack traces encoded too (bundle the workflows with the same path). */
+export const failureConverterPath = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
+
 export function createDataConverter(keyring: Keyring): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(keyring.purpose('temporal-codec'))] };
+  return { payloadCodecs: [new EncryptionCodec(keyring.purpose('temporal-codec'))], failureConverterPath };
 }
 
 /**

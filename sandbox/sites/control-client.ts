@@ -1,4 +1,4 @@
-import type { CreateUserInput, OnConflict, RequestLogEntry, SiteInfo, UserView } from './types.js';
+import type { CreateUserInput, OnConflict, RequestLogEntry, SiteInfo, SiteQuirks, UserView } from './types.js';
 
 /** The sandbox controls from another process, over the JSON control API. */
 export interface SandboxClient {
@@ -11,6 +11,7 @@ export interface SandboxClient {
   requestLog(slugOrHost: string): Promise<RequestLogEntry[]>;
   clearRequestLog(slugOrHost?: string): Promise<void>;
   advanceClock(ms: number): Promise<void>;
+  setQuirks(slug: string, quirks: SiteQuirks): Promise<void>;
 }
 
 export class SandboxControlError extends Error {
@@ -53,6 +54,9 @@ export function createSandboxClient(controlUrl: string): SandboxClient {
     },
     advanceClock: async (ms) => {
       await call('POST', '/clock/advance', { ms });
+    },
+    setQuirks: async (slug, quirks) => {
+      await call('PUT', `/sites/${encodeURIComponent(slug)}/quirks`, quirks);
     },
   };
 }

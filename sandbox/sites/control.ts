@@ -14,6 +14,7 @@ const createUserBody = z.object({
 });
 const checkPasswordBody = z.object({ password: z.string() });
 const advanceClockBody = z.object({ ms: z.number().int().nonnegative() });
+const quirksBody = z.object({ stallPathPrefix: z.string().startsWith('/').optional(), readonlyNewPasswordUntilFocus: z.boolean().optional() }).strict();
 
 function fail(status: 400 | 404 | 409, code: string, message: string): never {
   throw new HTTPException(status, { res: Response.json({ error: { code, message } }, { status }) });
@@ -58,6 +59,12 @@ export function createControlApp(sandbox: Sandbox): Hono {
         if (error instanceof UserExistsError) fail(409, error.code, error.message);
         throw error;
       }
+    })
+    .put('/sites/:slug/quirks', async (c) => {
+      const { slug } = siteOr404(c.req.param('slug'));
+      const quirks = await parse(quirksBody, c.req.raw);
+      sandbox.setQuirks(slug, quirks);
+      return c.json(quirks);
     })
     .get('/sites/:slug/users/:email', (c) => {
       const { slug } = siteOr404(c.req.param('slug'));

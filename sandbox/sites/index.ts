@@ -16,6 +16,7 @@ import type {
   SiteContext,
   SiteDefinition,
   SiteInfo,
+  SiteQuirks,
   UserView,
 } from './types.js';
 import { normalizeEmail, UserStore } from './user-store.js';
@@ -64,6 +65,8 @@ export interface Sandbox {
   clearRequestLog(slugOrHost?: string): void;
   /** Moves the sandbox clock (token and code expiry) forward. TOTP keeps wall-clock time. */
   advanceClock(ms: number): void;
+  /** Replaces a site's quirks (`{}` clears them). */
+  setQuirks(slug: string, quirks: SiteQuirks): void;
   now(): number;
   /** Node-side request to a sandbox URL (`*.localhost` → 127.0.0.1, no redirects followed). */
   fetch(url: string, init?: SandboxRequestInit): Promise<Response>;
@@ -98,6 +101,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const built = new Map<string, { definition: SiteDefinition; site: BuiltSite; users: UserStore; info: SiteInfo }>();
   let control: Hono | undefined;
   let controlUnderPrefix: Hono | undefined;
+  const quirksBySlug = new Map<string, SiteQuirks>();
+  // Stalled requests are answered when the client gives up or the sandbox stops.
+  const stalled = new Set<() => void>();
+  const stall = (request: Request) =>
+    new Promise<Response>((resolve) => {
+      const release = () => {
+        stalled.delete(release);
+        resolve(new Response('stalled', { status: 504 }));
+      };
+      stalled.add(release);
+      request.signal.addEventListener('abort', release, { once: true });
+    });
 
   const record = (entry: RequestLogEntry) => {
     let log = requestLogs.get(entry.host);
@@ -119,7 +134,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     let response: Response;
     const slug = host.endsWith('.localhost') ? host.slice(0, -'.localhost'.length) : undefined;
     const site = slug ? built.get(slug) : undefined;
-    if (site) response = await site.site.app.fetch(request);
+    const quirks = slug ? quirksBySlug.get(slug) : undefined;
+    if (site && quirks?.stallPathPrefix && request.method === 'GET' && url.pathname.startsWith(quirks.stallPathPrefix)) {
+      // Logged as it arrives: the answer (504) comes only when the client gives up, maybe never.
+      record({ host, method: request.method, path: `${url.pathname}${url.search}`, status: 504, at });
+      return stall(request);
+    }
+    if (site) {
+      response = await site.site.app.fetch(request);
+      if (quirks?.readonlyNewPasswordUntilFocus) response = await readonlyUntilFocus(response);
+    }
     else if (host === CONTROL_HOST && control) response = await control.fetch(request);
     else if ((host === '127.0.0.1' || host === 'localhost' || host === '[::1]') && controlUnderPrefix) {
       response = url.pathname === '/' ? Response.redirect(`${url.origin}/_sandbox/sites`, 302) : await controlUnderPrefix.fetch(request);
@@ -219,9 +243,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       clockOffset += ms;
     },
     now: () => clock.now(),
+    setQuirks: (slug, quirks) => {
+      entry(slug);
+      quirksBySlug.set(slug, { ...quirks });
+    },
     fetch: (url, init) => sandboxFetch(url, init),
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        for (const release of [...stalled]) release();
         server.close((error) => (error ? reject(error) : resolve()));
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
@@ -230,6 +259,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   control = createControlApp(sandbox);
   controlUnderPrefix = new Hono().route('/_sandbox', control);
   return sandbox;
+}
+
+const READONLY_UNTIL_FOCUS_SCRIPT = `<script>document.addEventListener('focusin',function(e){var t=e.target;if(t&&t.matches&&t.matches('input[autocomplete="new-password"]'))t.removeAttribute('readonly')})</script>`;
+
+/** The page's new-password inputs made `readonly` until a person focuses them. */
+async function readonlyUntilFocus(response: Response): Promise<Response> {
+  if (!(response.headers.get('content-type') ?? '').includes('text/html')) return response;
+  const page = await response.text();
+  if (!page.includes('autocomplete="new-password"')) return new Response(page, response);
+  const changed = page.replace(/<input\b(?=[^>]*autocomplete="new-password")/g, '<input readonly');
+  const body = changed.includes('</body>') ? changed.replace('</body>', `${READONLY_UNTIL_FOCUS_SCRIPT}</body>`) : changed + READONLY_UNTIL_FOCUS_SCRIPT;
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }
 
 function fail(message: string): never {

@@ -156,3 +156,14 @@ export interface RequestLogEntry {
   /** Epoch milliseconds (wall clock). */
   at: number;
 }
+
+/**
+ * Misbehaviour a test switches on for one site, to see how Rekey copes with
+ * pages real sites serve. Cleared by setting `{}`.
+ */
+export interface SiteQuirks {
+  /** GETs whose path starts with this never get an answer (until the sandbox stops): a page that stalls. */
+  stallPathPrefix?: string;
+  /** New-password inputs stay `readonly` until focused, an anti-autofill trick some sites use. */
+  readonlyNewPasswordUntilFocus?: boolean;
+}

@@ -22,6 +22,7 @@ import { createServiceDirectory } from '../../lib/service-directory.js';
 import { startResetTask } from '../../lib/tasks/start-reset-task.js';
 import { createDataConverter } from '../../lib/temporal/connection.js';
 import { createVaultStore } from '../../lib/vault/vault-store.js';
+import { createWebhookEventSink } from '../../lib/webhooks/event-sink.js';
 import { startDovecot, type DovecotServer } from '../../sandbox/mail/dovecot.js';
 import type { SandboxInfo } from '../../sandbox/sandbox-info.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sites/index.js';
@@ -47,6 +48,8 @@ export interface HarnessOptions {
   ownTemporal?: boolean;
   /** Where Dovecot keeps its files, as sandbox/main.ts gives it `data/sandbox/mail`; a temp dir otherwise. Removed by close(). */
   mailBaseDir?: string;
+  /** The in-process worker's bound on page loads that set none (BrowserPoolOptions.navigationTimeoutMs). */
+  navigationTimeoutMs?: number;
 }
 
 /** Where the harness runs: a vitest run (global setup) or a bench script of its own. */
@@ -146,13 +149,23 @@ export async function startResetHarness(opts: HarnessOptions = {}, runtimeArg?: 
   const children = new Set<ChildProcess>();
 
   async function startInProcessWorker() {
-    const pool = createBrowserPool({ executablePath: findChromium(), allowPrivateTargets: true, logger });
+    const pool = createBrowserPool({ executablePath: findChromium(), allowPrivateTargets: true, logger, navigationTimeoutMs: opts.navigationTimeoutMs });
     const connection = await NativeConnection.connect({ address: temporalAddress });
     const workers = await createRekeyWorkers({
       connection,
       workflowBundle: { code: readFileSync(bundlePath, 'utf8') },
       shutdownGraceTime: '2 seconds',
-      deps: { config, db, keyring, logger, pool, navigator: createNavigator({ logger }), services: createServiceDirectory(catalog) },
+      deps: {
+        config,
+        db,
+        keyring,
+        logger,
+        pool,
+        navigator: createNavigator({ logger }),
+        services: createServiceDirectory(catalog),
+        // As worker/main.ts: reset events go to the person's webhooks.
+        events: createWebhookEventSink({ db, keyring, config, logger, temporal: { client: async () => client } }),
+      },
     });
     const run = workers.run();
     inProcess = {
