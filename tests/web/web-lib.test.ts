@@ -175,6 +175,8 @@ describe('chat sections', () => {
     const failed = applySection(emptyReply(), parseSection('<!-- section:result -->\nPassword reset failed: x\nWhat to do next: y')!);
     expect(outcomeOf(failed)).toBe('failure');
     expect(outcomeOf(applySection(emptyReply(), parseSection('<!-- section:result -->\nWhich one do you mean?')!))).toBe('answer');
+    const unconfirmed = '<!-- section:result -->\nNetflix took the new password but did not confirm the change, and Rekey could not sign in to check it.';
+    expect(outcomeOf(applySection(emptyReply(), parseSection(unconfirmed)!))).toBe('warning');
   });
 
   it('offers Retry after a failure or a cancel only, for the job the advice names', () => {

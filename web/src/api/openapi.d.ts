@@ -194,6 +194,8 @@ export interface components {
         Job: {
             /** @example 2026-03-04T12:02:30Z */
             completedAt: string | null;
+            /** @description Completed jobs: true when the site or a sign-in confirmed the change; false when neither could, and the new password waits, `pending` in the vault, for the person to confirm it (POST /api/passwords/{id}/pending/confirm) or go back to the previous one (POST /api/passwords/{id}/pending/discard). null until completed. */
+            confirmed: boolean | null;
             createdAt: string;
             /** @description Why it failed or was cancelled */
             failure: {
@@ -344,7 +346,7 @@ export interface components {
         RevealedPassword: {
             password: string;
             /**
-             * @description `pending` when only an unconfirmed reset password exists
+             * @description `pending`: a reset ended without the site confirming the change, so this new password is probably the one that works; try it, then confirm it (`/pending/confirm`) or go back to the previous one (`/pending/discard`)
              * @enum {string}
              */
             state: "current" | "pending";

@@ -39,7 +39,7 @@ export type TaskStatusEvent =
   | { status: 'waiting_for_email' }
   | { status: 'waiting_for_otp'; otpUrl?: string }
   | { status: 'captcha_required'; vendor: string; until?: string; message: string }
-  | { status: 'completed'; vaultEntryId: string | null }
+  | { status: 'completed'; vaultEntryId: string | null; confirmed: boolean }
   | { status: 'failed'; reason: string; type: string }
   | { status: 'cancelled'; reason: string };
 

@@ -92,12 +92,14 @@ export function applySection(reply: ChatReply, section: Section): ChatReply {
   return next;
 }
 
-export type Outcome = 'success' | 'failure' | 'cancelled' | 'answer';
+/** `warning`: the site took the new password but did not confirm it; the person settles it in the vault. */
+export type Outcome = 'success' | 'warning' | 'failure' | 'cancelled' | 'answer';
 
 export function outcomeOf(reply: ChatReply): Outcome | null {
   const first = reply.result[0];
   if (first === undefined) return null;
   if (/^password reset complete/i.test(first)) return 'success';
+  if (/did not confirm the change/i.test(first)) return 'warning';
   if (/^password reset failed/i.test(first)) return 'failure';
   if (/^reset cancelled/i.test(first)) return 'cancelled';
   return 'answer';

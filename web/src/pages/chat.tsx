@@ -240,7 +240,7 @@ function Reply({ turn, onCode, onRetry }: { turn: Turn; onCode: (code: string) =
       {reply.result.length > 0 && (
         <div className={`result ${outcome ?? 'answer'}`} role={outcome === 'failure' ? 'alert' : undefined}>
           {outcome === 'success' && <span className="result-icon" aria-hidden="true">✓</span>}
-          {outcome === 'failure' && <span className="result-icon" aria-hidden="true">!</span>}
+          {(outcome === 'failure' || outcome === 'warning') && <span className="result-icon" aria-hidden="true">!</span>}
           <div>
             <SafeMarkdown text={reply.result.join('\n')} />
             {jobId && canRetry(outcome) && <NextSteps jobId={jobId} onRetry={() => onRetry(jobId, serviceOf(reply.header))} />}

@@ -138,7 +138,16 @@ export function TaskDetailPage({ id }: { id: string }) {
           </p>
         </div>
       )}
-      {status?.status === 'completed' && (
+      {status?.status === 'completed' && status.confirmed === false && (
+        <div className="result warning" role="status">
+          <p>
+            <strong>The site did not confirm the change.</strong> It took the new password, but Rekey could not sign in to check it. In the{' '}
+            <a href="/vault">Vault</a>, reveal this entry’s password (the new one, marked <em>to confirm</em>), sign in with it, then choose “It works”
+            or “Use the previous one”. Both passwords are kept until then.
+          </p>
+        </div>
+      )}
+      {status?.status === 'completed' && status.confirmed !== false && (
         <div className="result success">
           <p>
             <strong>Password reset complete.</strong> The new password is in your vault.

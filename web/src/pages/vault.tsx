@@ -112,6 +112,19 @@ function EntryCard({ entry, onChanged, onDeleted }: { entry: VaultEntry; onChang
     }
   }
 
+  /** After a reset the site never confirmed: the person says whether the new password works. */
+  async function settle(action: 'confirm' | 'discard') {
+    setError(null);
+    try {
+      const next = await post<VaultEntry>(`/api/passwords/${encodeURIComponent(entry.id)}/pending/${action}`);
+      setPassword(null);
+      setNote(action === 'confirm' ? 'The new password is now the current one.' : 'The previous password stays the current one.');
+      onChanged(next);
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }
+
   async function remove() {
     if (!window.confirm(`Delete ${title} and its password history from the vault?`)) return;
     setError(null);
@@ -127,8 +140,24 @@ function EntryCard({ entry, onChanged, onDeleted }: { entry: VaultEntry; onChang
     <li className="card entry">
       <div className="entry-head">
         <h3 className="entry-title">{title}</h3>
-        <span className={`badge state-${entry.state}`}>{entry.state === 'pending' ? 'New password pending' : entry.state === 'empty' ? 'No password' : 'Current'}</span>
+        <span className={`badge state-${entry.state}`}>{entry.state === 'pending' ? 'New password to confirm' : entry.state === 'empty' ? 'No password' : 'Current'}</span>
       </div>
+      {entry.state === 'pending' && (
+        <div className="notice warning">
+          <p>
+            A reset set a new password, but the site did not confirm it. <strong>Reveal</strong> shows the new password: sign in with it, then tell
+            Rekey whether it works.
+          </p>
+          <div className="actions">
+            <button type="button" className="primary" onClick={() => void settle('confirm')} aria-label={`The new password for ${title} works`}>
+              It works
+            </button>
+            <button type="button" onClick={() => void settle('discard')} aria-label={`Use the previous password for ${title}`}>
+              Use the previous one
+            </button>
+          </div>
+        </div>
+      )}
       <dl className="facts">
         <dt>Site</dt>
         <dd className="break">{entry.url}</dd>
