@@ -140,9 +140,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       record({ host, method: request.method, path: `${url.pathname}${url.search}`, status: 504, at });
       return stall(request);
     }
-    if (site) {
+    if (site && quirks?.captchaOnSignIn && request.method === 'GET' && url.pathname === site.definition.loginPath) {
+      response = captchaOnlyPage(site.definition.name);
+    } else if (site) {
       response = await site.site.app.fetch(request);
       if (quirks?.readonlyNewPasswordUntilFocus) response = await readonlyUntilFocus(response);
+      if (quirks?.silentAfterPasswordSet && request.method === 'POST') response = await silentSuccess(response, site.definition);
     }
     else if (host === CONTROL_HOST && control) response = await control.fetch(request);
     else if ((host === '127.0.0.1' || host === 'localhost' || host === '[::1]') && controlUnderPrefix) {
@@ -264,6 +267,22 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 const READONLY_UNTIL_FOCUS_SCRIPT = `<script>document.addEventListener('focusin',function(e){var t=e.target;if(t&&t.matches&&t.matches('input[autocomplete="new-password"]'))t.removeAttribute('readonly')})</script>`;
 
 /** The page's new-password inputs made `readonly` until a person focuses them. */
+/** A change the site took, answered with a bare redirect to its sign-in page instead of its success text. */
+async function silentSuccess(response: Response, site: SiteDefinition): Promise<Response> {
+  if (!(response.headers.get('content-type') ?? '').includes('text/html')) return response;
+  const page = await response.text();
+  if (!page.includes(site.successText)) return new Response(page, response);
+  return new Response(null, { status: 303, headers: { Location: site.loginPath } });
+}
+
+function captchaOnlyPage(name: string): Response {
+  const page =
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${name}: security check</title></head>` +
+    `<body><main><h1>Security check</h1><p>Before you sign in, please verify that you are human.</p>` +
+    `<label><input type="checkbox" name="not-a-robot"> I'm not a robot</label></main></body></html>`;
+  return new Response(page, { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+}
+
 async function readonlyUntilFocus(response: Response): Promise<Response> {
   if (!(response.headers.get('content-type') ?? '').includes('text/html')) return response;
   const page = await response.text();

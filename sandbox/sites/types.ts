@@ -166,4 +166,8 @@ export interface SiteQuirks {
   stallPathPrefix?: string;
   /** New-password inputs stay `readonly` until focused, an anti-autofill trick some sites use. */
   readonlyNewPasswordUntilFocus?: boolean;
+  /** After a password change the site says nothing clear: its success page becomes a redirect to sign-in (very common). */
+  silentAfterPasswordSet?: boolean;
+  /** The sign-in page shows only a CAPTCHA, so no sign-in can check a new password. */
+  captchaOnSignIn?: boolean;
 }
