@@ -278,14 +278,14 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
           mailScope.cancel(); // no-op once the wait is over; stops it when enter_email failed
         }
         progress.status = 'running';
-        endStep('wait_for_email', 'completed', found.kind === 'code' ? 'Reset code received' : 'Reset email received');
+        endStep('wait_for_email', 'completed', `${found.kind === 'code' ? 'Reset code received' : 'Reset email received'}${found.authentication ? { dkim_aligned: ', signed by the service', provider_verified: ', verified by your mail provider', unauthenticated: ', sender not authenticated' }[found.authentication] : ''}`);
 
         // follow_link
         startStep('follow_link', found.kind === 'code' ? 'Entering the emailed code…' : 'Opening the reset link…');
         let opened = await browser((b) =>
           found.kind === 'code'
             ? b.enterEmailCode({ taskId: input.taskId, secretId: found.secretId })
-            : b.openResetLink({ taskId: input.taskId, secretId: found.secretId, checkRedirect: found.needsRedirectCheck ?? false }),
+            : b.openResetLink({ taskId: input.taskId, secretId: found.secretId }),
         );
         opened = await answerCodePrompts(opened, 'follow_link');
         if (opened.next === 'captcha') {

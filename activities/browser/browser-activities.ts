@@ -198,21 +198,21 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
     },
 
     /** follow_link: opens the reset link exactly once, in this browser, restricted to the service's hosts. */
-    async openResetLink({ taskId, secretId, checkRedirect }: { taskId: string; secretId: string; checkRedirect: boolean }): Promise<BrowserStepResult> {
+    async openResetLink({ taskId, secretId }: { taskId: string; secretId: string }): Promise<BrowserStepResult> {
       const task = await loadTask(taskId);
       const service = services.forTask(task);
       const secret = await secrets.get(taskId, secretId);
       if (!secret || secret.kind !== 'reset_link') throw ApplicationFailure.nonRetryable('reset link missing', 'ResetLinkNotFound');
       return withHeartbeat(async () => {
         const { session } = await sessionFor(taskId);
-        // Every hop of the link, redirects included, must stay on the service's hosts
-        // (a click-tracking link may start elsewhere: its first hop is let through).
+        // Every hop of the link, redirects included, must stay on the service's hosts. A link
+        // that starts elsewhere (a click tracker) was refused with its email: never opened,
+        // not even to see where it leads. (Older histories still pass `checkRedirect`: ignored.)
         const page = session.page;
         const refusedPage = page
           .waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() && f.url().startsWith('chrome-error:'), timeout: 5_000 })
           .catch(() => undefined);
-        const linkHost = new URL(secret.value).hostname;
-        session.restrictTo(checkRedirect ? [...service.domains, linkHost] : service.domains);
+        session.restrictTo(service.domains);
         let refused = false;
         try {
           await page.goto(secret.value, { waitUntil: 'domcontentloaded' });

@@ -11,20 +11,19 @@ export interface ServiceIdentity {
 export type ResetKind = 'link' | 'code' | 'either';
 
 export type ResetEmailMatch =
-  | {
-      uid: number;
-      kind: 'link';
-      link: string;
-      /** The link is on a third-party host (click tracking): the browser must check where it lands. */
-      needsRedirectCheck?: true;
-    }
+  | { uid: number; kind: 'link'; link: string }
   | { uid: number; kind: 'code'; code: string };
 
 export type RejectReason =
   /** The From domain is not the service's. */
   | 'sender_not_aligned'
-  /** The From domain is not the service's and the reset link points elsewhere too. */
+  /**
+   * The reset link points outside the service (a look-alike's, or a click tracker's).
+   * Never opened, not even to see where it leads: opening is what a single-use link counts.
+   */
   | 'link_host_not_allowed'
+  /** From claims the service, but DKIM or the person's provider says otherwise. */
+  | 'authentication_failed'
   /** From the service, but no usable link or code of the kind we wait for. */
   | 'no_reset_content'
   | 'too_large'
@@ -48,8 +47,9 @@ export interface JudgeResetEmailOptions {
 }
 
 /**
- * Decides whether one new email is the service's reset email. Sender alignment and link
- * host both count: look-alikes are reported as rejected, unrelated mail is ignored.
+ * Decides whether one new email is the service's reset email by what it shows: sender
+ * alignment and link host both count, look-alikes are reported as rejected, unrelated
+ * mail is ignored. Whether the sender is who From says is judgeSenderAuthentication's.
  */
 export function judgeResetEmail({ uid, email, service, kind }: JudgeResetEmailOptions): Verdict {
   const senderDomain = (email.from?.value[0]?.address ?? '').split('@').pop() ?? '';
@@ -67,12 +67,13 @@ export function judgeResetEmail({ uid, email, service, kind }: JudgeResetEmailOp
     return { rejected: { uid, reason, ...(host ? { host } : {}) } };
   }
 
-  // A plain link to the service beats a tracker that only redirects there.
+  // A plain link to the service beats a tracker that only redirects there; a tracker
+  // alone is reported, never opened (a redirect check would be the one allowed open).
   const best = links[0];
   const direct = onDomain.find((link) => link.explicit) ?? (best && onDomain.includes(best) ? best : undefined);
   if (direct) return { match: { uid, kind: 'link', link: direct.url } };
-  if (best) return { match: { uid, kind: 'link', link: best.url, needsRedirectCheck: true } };
   if (codes[0]) return { match: { uid, kind: 'code', code: codes[0] } };
+  if (best) return { rejected: { uid, reason: 'link_host_not_allowed', host: best.host } };
   return { rejected: { uid, reason: 'no_reset_content' } };
 }
 

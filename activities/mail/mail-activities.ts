@@ -11,6 +11,8 @@ import type { TaskSecrets } from '../../lib/tasks/task-secrets.js';
 import { describeResetFailure } from '../../lib/errors.js';
 import { MailboxError } from './errors.js';
 import type { ResetKind } from './judge-reset-email.js';
+import type { SenderAuthentication } from './judge-sender-authentication.js';
+import type { DNSResolver } from './read-sender-evidence.js';
 import { snapshotMailbox, type MailboxSnapshot } from './snapshot-mailbox.js';
 import { waitForResetEmail, type WaitProgress } from './wait-for-reset-email.js';
 
@@ -22,14 +24,20 @@ export interface MailActivityDeps {
   logger: Logger;
   /** REKEY_ALLOW_PRIVATE_TARGETS: the mailbox host passes the target guard at every connect. */
   allowPrivateTargets: boolean;
+  /** DNS for DKIM keys; absent: the system resolver. */
+  dkimResolver?: DNSResolver;
 }
 
 export interface FoundResetEmail {
   kind: 'link' | 'code';
   /** TaskSecret id of the link or code. */
   secretId: string;
-  needsRedirectCheck?: boolean;
-  /** How many look-alike or misaligned messages were refused (never opened). */
+  /**
+   * How the sender was authenticated; `unauthenticated` is said in the step detail.
+   * Absent only in results recorded before Rekey checked senders.
+   */
+  authentication?: SenderAuthentication;
+  /** How many look-alike, misaligned or unauthenticated-as-the-service messages were refused (never opened). */
   rejectedCount: number;
 }
 
@@ -83,6 +91,7 @@ export function createMailActivities(deps: MailActivityDeps) {
           resumeFrom,
           onProgress: (p) => ctx.heartbeat(p),
           signal: ctx.cancellationSignal,
+          ...(deps.dkimResolver ? { authentication: { resolver: deps.dkimResolver } } : {}),
         });
         const secretId =
           found.kind === 'link'
@@ -94,7 +103,7 @@ export function createMailActivities(deps: MailActivityDeps) {
         return {
           kind: found.kind,
           secretId,
-          needsRedirectCheck: found.kind === 'link' ? Boolean(found.needsRedirectCheck) : undefined,
+          authentication: found.authentication,
           rejectedCount: found.rejected.length,
         };
       } catch (err) {

@@ -1,6 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
-import { hostBelongsTo } from '../../lib/domains.js';
+import { hostBelongsTo, normalizeHost } from '../../lib/domains.js';
 import { MailboxUnreachableError } from './errors.js';
 import {
   judgeResetEmail,
@@ -9,7 +9,12 @@ import {
   type ResetKind,
   type ServiceIdentity,
 } from './judge-reset-email.js';
+import { judgeSenderAuthentication, type SenderAuthentication } from './judge-sender-authentication.js';
+import { readSenderEvidence, type SenderAuthenticationSettings } from './read-sender-evidence.js';
 import type { MailboxSnapshot } from './snapshot-mailbox.js';
+
+/** The reset email, and how its sender was authenticated. */
+export type AuthenticatedMatch = ResetEmailMatch & { authentication: SenderAuthentication };
 
 /** What a retried activity needs to carry on: also the heartbeat details. No secrets. */
 export interface WaitProgress {
@@ -27,6 +32,7 @@ export interface ScanSettings {
   /** Clock skew allowed for the INTERNALDATE fallback. */
   dateSkewMs: number;
   maxMessageBytes: number;
+  authentication: SenderAuthenticationSettings;
 }
 
 // Enough for any burst of mail arriving during a reset; the newest ones are the ones that matter.
@@ -76,7 +82,7 @@ export async function scanNewMessages(
   client: ImapFlow,
   state: ScanState,
   settings: ScanSettings,
-): Promise<ResetEmailMatch | null> {
+): Promise<AuthenticatedMatch | null> {
   if (!client.mailbox) throw new MailboxUnreachableError('The mailbox folder is no longer selected');
   state.followValidity(client.mailbox.uidValidity.toString());
   const notBefore = Date.parse(settings.snapshot.takenAt) - settings.dateSkewMs;
@@ -110,12 +116,21 @@ export async function scanNewMessages(
   return null;
 }
 
+/** What the message shows decides whether it is the one; who really sent it, whether it may be followed. */
 async function judgeMessage(client: ImapFlow, uid: number, settings: ScanSettings) {
   const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
   if (!message || !message.source) return null; // expunged meanwhile
   const email = await simpleParser(message.source, { skipImageLinks: true }).catch(() => null);
   if (!email) return null;
-  return judgeResetEmail({ uid, email, service: settings.service, kind: settings.kind });
+  const verdict = judgeResetEmail({ uid, email, service: settings.service, kind: settings.kind });
+  if (!('match' in verdict)) return verdict;
+  const evidence = await readSenderEvidence(message.source, settings.authentication);
+  const sender = judgeSenderAuthentication(evidence, settings.service.domains);
+  if ('refused' in sender) {
+    const host = verdict.match.kind === 'link' ? normalizeHost(verdict.match.link) : undefined;
+    return { rejected: { uid, reason: sender.refused, ...(host ? { host } : {}) } satisfies RejectedEmail };
+  }
+  return { match: { ...verdict.match, authentication: sender.authentication } satisfies AuthenticatedMatch };
 }
 
 function arrivedAt(internalDate: Date | string | undefined): number {

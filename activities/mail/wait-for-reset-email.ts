@@ -2,8 +2,9 @@ import type { ImapFlow } from 'imapflow';
 import type { HostPolicy } from '../../lib/net/target-guard.js';
 import { EmailTimeoutError, MailboxError, MailboxUnreachableError } from './errors.js';
 import { closeImapClient, folderOf, openImapClient, toMailboxError, type MailboxConnection } from './imap-connection.js';
-import type { RejectedEmail, ResetEmailMatch, ResetKind, ServiceIdentity } from './judge-reset-email.js';
-import { ScanState, scanNewMessages, type ScanSettings, type WaitProgress } from './scan-new-messages.js';
+import type { RejectedEmail, ResetKind, ServiceIdentity } from './judge-reset-email.js';
+import { providerAuthservIds, type DNSResolver } from './read-sender-evidence.js';
+import { ScanState, scanNewMessages, type AuthenticatedMatch, type ScanSettings, type WaitProgress } from './scan-new-messages.js';
 import type { MailboxSnapshot } from './snapshot-mailbox.js';
 import { WakeSignal } from './wake-signal.js';
 
@@ -23,6 +24,12 @@ export interface WaitForResetEmailOptions {
   onProgress?: (progress: WaitProgress) => void;
   signal?: AbortSignal;
   timing?: Partial<WaitTiming>;
+  authentication?: {
+    /** DNS for DKIM keys; absent: the system resolver. */
+    resolver?: DNSResolver;
+    /** The provider's authserv-ids; absent: derived from the IMAP host ({@link providerAuthservIds}). */
+    authservIds?: string[];
+  };
 }
 
 export interface WaitTiming {
@@ -61,7 +68,7 @@ const DEFAULT_TIMING: WaitTiming = {
   eagerPollIntervalMs: 200,
 };
 
-export type WaitForResetEmailResult = ResetEmailMatch & { rejected: RejectedEmail[] };
+export type WaitForResetEmailResult = AuthenticatedMatch & { rejected: RejectedEmail[] };
 
 /**
  * Waits for the service's reset email to arrive after `snapshot`, through IDLE with a
@@ -79,6 +86,10 @@ export async function waitForResetEmail(options: WaitForResetEmailOptions): Prom
     kind: options.kind,
     dateSkewMs: timing.dateSkewMs,
     maxMessageBytes: timing.maxMessageBytes,
+    authentication: {
+      ...(options.authentication?.resolver ? { resolver: options.authentication.resolver } : {}),
+      authservIds: options.authentication?.authservIds ?? providerAuthservIds(options.connection.host),
+    },
   };
   const report = () => {
     try {
@@ -139,7 +150,7 @@ async function watchSession(
   eagerUntil: number,
   scanned: () => void,
   signal: AbortSignal | undefined,
-): Promise<ResetEmailMatch | null> {
+): Promise<AuthenticatedMatch | null> {
   const wake = new WakeSignal();
   const onChange = () => wake.notify();
   client.on('exists', onChange);

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { dkimSign } from 'mailauth';
 import { simpleParser } from 'mailparser';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
@@ -55,4 +56,47 @@ export function phishingEmail(link: string): Mail.Options {
 
 function escapeAttr(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+}
+
+/** A DNS TXT answer, or the error a resolver gives for a name with no records. */
+export type TxtResolver = (name: string, rrtype: string) => Promise<string[][]>;
+
+/**
+ * A DKIM key made for the test, for one domain: signs messages and answers for its
+ * public key through a resolver the test injects (no DNS is queried).
+ */
+export function dkimKey(domain: string, selector = 'test') {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const record = `v=DKIM1; k=rsa; p=${publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
+  return {
+    domain,
+    /** Prepends a DKIM-Signature made with this key (d=`domain`). */
+    async sign(raw: Buffer | string): Promise<Buffer> {
+      const { signatures, errors } = await dkimSign(raw, {
+        canonicalization: 'relaxed/relaxed',
+        signatureData: [{ signingDomain: domain, selector, privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }],
+      } as Parameters<typeof dkimSign>[1]);
+      if (errors.length || !signatures.trim()) throw new Error(`test DKIM signing failed: ${errors.length} error(s)`);
+      return Buffer.concat([Buffer.from(signatures), Buffer.isBuffer(raw) ? raw : Buffer.from(raw)]);
+    },
+    records: { [`${selector}._domainkey.${domain}`]: record } as Record<string, string>,
+  };
+}
+
+/** Answers TXT queries from the given keys' records; everything else does not exist. */
+export function resolverFor(...keys: Array<{ records: Record<string, string> }>): TxtResolver & { queries: string[] } {
+  const records = Object.assign({}, ...keys.map((key) => key.records)) as Record<string, string>;
+  const queries: string[] = [];
+  const resolver = async (name: string, rrtype: string) => {
+    queries.push(`${rrtype} ${name}`);
+    const record = rrtype === 'TXT' ? records[name.toLowerCase()] : undefined;
+    if (record === undefined) throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+    return [[record]];
+  };
+  return Object.assign(resolver, { queries });
+}
+
+/** Header lines put on top of a composed message, as a receiving server would stamp them. */
+export function stamp(raw: Buffer, ...headerLines: string[]): Buffer {
+  return Buffer.concat([Buffer.from(headerLines.map((line) => `${line}\r\n`).join('')), raw]);
 }

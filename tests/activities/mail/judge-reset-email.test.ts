@@ -31,14 +31,14 @@ describe('judgeResetEmail', () => {
     expect(verdict).toMatchObject({ rejected: { reason: 'sender_not_aligned' } });
   });
 
-  it('returns a click-tracking link from the service for a redirect check', async () => {
+  it('reports a click-tracking link from the service: a third-party link is never opened, not even to check it', async () => {
     const tracked = 'https://click.tracker.example/ls/click?upn=abc';
     const verdict = await judge({
       from: 'Netflux <no-reply@netflux.localhost>',
       subject: 'Password reset',
       html: `<p><a href="${tracked}">Reset your password</a></p>`,
     });
-    expect(verdict).toEqual({ match: { uid: 7, kind: 'link', link: tracked, needsRedirectCheck: true } });
+    expect(verdict).toEqual({ rejected: { uid: 7, reason: 'link_host_not_allowed', host: 'click.tracker.example' } });
   });
 
   it('prefers the direct link over the tracker when both are there', async () => {

@@ -91,7 +91,7 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
     const uid = await deliver(user, resetEmail(link('fresh')));
 
     const found = await waitForResetEmail({ hostPolicy: LOOPBACK, connection, snapshot, service: NETFLUX, kind: 'link', timeoutMs: 5_000, timing: FAST });
-    expect(found).toEqual({ uid, kind: 'link', link: link('fresh'), rejected: [] });
+    expect(found).toEqual({ uid, kind: 'link', link: link('fresh'), authentication: 'unauthenticated', rejected: [] });
   });
 
   it('reports a look-alike with the right display name, never chooses or opens it', async () => {
@@ -107,6 +107,7 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
       uid: validUid,
       kind: 'link',
       link: link('real'),
+      authentication: 'unauthenticated',
       rejected: [{ uid: phishingUid, reason: 'link_host_not_allowed', host: 'localhost' }],
     });
 
@@ -125,7 +126,7 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
     const uid = await deliver(user, codeEmail('482913'));
 
     const found = await waitForResetEmail({ hostPolicy: LOOPBACK, connection, snapshot, service: NETFLUX, kind: 'code', timeoutMs: 5_000, timing: FAST });
-    expect(found).toEqual({ uid, kind: 'code', code: '482913', rejected: [] });
+    expect(found).toEqual({ uid, kind: 'code', code: '482913', authentication: 'unauthenticated', rejected: [] });
   });
 
   it('wakes up on IDLE when the email arrives (latency printed, not asserted)', async () => {
@@ -187,6 +188,7 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
       uid,
       kind: 'link',
       link: link('after-crash'),
+      authentication: 'unauthenticated',
       rejected: [{ uid: phishingUid, reason: 'link_host_not_allowed', host: 'localhost' }],
     });
 
