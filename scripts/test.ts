@@ -59,7 +59,7 @@ async function main() {
   await ensurePostgres();
   const settings = loadDevSettings();
   // Tests and CI build from the Go module proxy (a registry), never the official download.
-  await resolveTemporalCli({ version: settings.cli.version, explicitPath: process.env.TEMPORAL_CLI, allowDownload: false, log: say });
+  await resolveTemporalCli({ version: settings.cli.version, explicitPath: process.env.TEMPORAL_CLI, log: say });
   if (!existsSync(path.join(projectRoot, 'generated', 'prisma-pg'))) {
     execFileSync(process.execPath, [path.join(projectRoot, 'scripts', 'prisma-generate.mjs')], { stdio: 'inherit' });
   }
