@@ -69,6 +69,10 @@ export const resetFailures = {
   },
   Cancelled: { retryable: false, reason: 'The reset was cancelled.' },
   WorkerLost: { retryable: true, reason: 'The browser worker stopped during the reset.' },
+  BrowserUnavailable: {
+    retryable: false,
+    reason: 'No browser is available to run resets. Whoever runs Rekey needs to install Chromium on the worker machine (on Debian: apt-get install chromium) and restart it; then try again.',
+  },
 } as const;
 
 export type ResetFailureType = keyof typeof resetFailures;

@@ -8,6 +8,7 @@ import { serviceForUrl } from '../../catalog/index.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { AppError } from '../errors.js';
+import { assertResetWorkers } from './assert-reset-workers.js';
 import {
   resetPasswordWorkflowName,
   searchAttributeNames as sa,
@@ -48,6 +49,7 @@ export const accountKeyOf = (serviceId: string, email: string) => `${serviceId}:
 export async function startResetTask(deps: StartResetDeps, req: StartResetRequest): Promise<{ taskId: string; workflowId: string }> {
   const { db, config } = deps;
   const { service, url } = resolveTaskService(deps.catalog, req);
+  await assertResetWorkers(deps);
   if (req.vaultEntryId) {
     const entry = await db.vaultEntry.findFirst({ where: { id: req.vaultEntryId, userId: req.userId } });
     if (!entry) throw new AppError('not_found', 'Vault entry not found');
