@@ -26,7 +26,11 @@ describe('reset workers: health and the 503 on a new reset', () => {
   let testDb: TestDb;
   const opened: { close(): Promise<void> }[] = [];
   beforeAll(async () => {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      // Already installed in this process: keep it.
+    }
     testDb = await createTestDb('sqlite');
   });
   afterAll(async () => {
