@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createServer } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -203,4 +204,26 @@ describe('npm start', () => {
 
     await ctrlC(bare.proc, 4); // supervisor, temporal, worker, api
   }, 300_000);
+
+  it('a child that dies at every start (the sandbox, its IMAP port taken) is restarted a few times, then left down; the rest serves', async () => {
+    dataDir = path.join(inject('workDir'), 'start-port-taken');
+    const ports = { app: await freePort(), grpc: await freePort(), ui: await freePort(), web: await freePort(), imap: await freePort() };
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(ports.imap, '127.0.0.1', resolve));
+    try {
+      const taken = await start(ports);
+      child = taken.proc;
+      await expect.poll(() => /sandbox exited .* times in a row soon after starting: not restarting it/.test(taken.output()), { timeout: 120_000, interval: 500 }).toBe(true);
+      // Exactly the capped number of restarts, and no sandbox process left running.
+      expect(taken.output().match(/sandbox exited \S+; restarting in/g)).toHaveLength(3);
+      expect(descendants(taken.proc.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sandbox/main.ts'))).toEqual([]);
+      const health = (await (await fetch(`http://127.0.0.1:${ports.app}/api/health`)).json()) as { sandbox: string; missing: { component: string }[] };
+      expect(health.sandbox).toBe('down');
+      expect(health.missing.map((m) => m.component)).toContain('mailbox sandbox');
+      await ctrlC(taken.proc, 4);
+    } finally {
+      squatter.close();
+    }
+  }, 300_000);
 });
+
