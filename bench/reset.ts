@@ -32,7 +32,7 @@ import { startResetHarness, type HarnessRuntime, type Person } from '../tests/su
 const rounds = Number(process.argv[2] ?? 2);
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'rekey-bench-'));
 const settings = loadDevSettings();
-const cliPath = await resolveTemporalCli({ version: settings.cli.version, allowDownload: false });
+const cliPath = await resolveTemporalCli({ version: settings.cli.version });
 const temporal = await startTemporalDevServer({ cliPath, settings, port: await freePort(), headless: true, dbFile: path.join(workDir, 'temporal.db'), logFile: path.join(workDir, 'temporal.log') });
 await loadWorkflowBundle({ cacheDir: path.join(workDir, 'bundle') });
 

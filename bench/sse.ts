@@ -46,7 +46,7 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'rekey-bench-sse-'));
 const settings = loadDevSettings();
-const cliPath = await resolveTemporalCli({ version: settings.cli.version, explicitPath: process.env.TEMPORAL_CLI, allowDownload: false });
+const cliPath = await resolveTemporalCli({ version: settings.cli.version, explicitPath: process.env.TEMPORAL_CLI });
 const temporalServer = await startTemporalDevServer({
   cliPath,
   settings,

@@ -3,9 +3,11 @@
 // variable's name, before any process is spawned.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { executableSearchDirs } from './executables.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -67,6 +69,12 @@ const envSchema = z.object({
   REKEY_DEV_OUTBOX: bool.optional(),
   CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   CHROMIUM_PATH: z.string().optional(),
+  // Where Chromium and Dovecot are looked for (see scripts/provision.ts).
+  PATH: z.string().optional(),
+  PLAYWRIGHT_BROWSERS_PATH: z.string().optional(),
+  XDG_CACHE_HOME: z.string().optional(),
+  REKEY_PROVISION: z.enum(['auto', 'off']).default('auto'),
+  REKEY_WORKER_CHECK: bool.optional(),
   REKEY_ALLOW_PRIVATE_TARGETS: bool.optional(),
   REKEY_SANDBOX: bool.optional(),
   REKEY_SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4600),
@@ -164,6 +172,25 @@ function buildConfig(env: z.infer<typeof envSchema>) {
         : null,
     cronSecret: env.CRON_SECRET,
     chromiumPath: env.CHROMIUM_PATH,
+    /** How the browser and Dovecot are found, and whether `npm start` may install them. */
+    tools: {
+      /** $PATH, plus the sbin beside each bin: nothing outside it counts as installed. */
+      searchDirs: executableSearchDirs(env.PATH),
+      /** Where `npx playwright install chromium` puts its browsers (Playwright's own default). */
+      playwrightBrowsersDir:
+        env.PLAYWRIGHT_BROWSERS_PATH ??
+        (process.platform === 'darwin'
+          ? path.join(os.homedir(), 'Library', 'Caches', 'ms-playwright')
+          : path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ms-playwright')),
+      /** auto: install what is missing from Debian when root; off: only find, and say what to run. */
+      provision: env.REKEY_PROVISION,
+    },
+    /**
+     * Refuse a new reset (503) while no worker with a browser polls the reset
+     * queues. Off under NODE_ENV=test, where most API tests start resets with no
+     * worker on purpose; the tests of the check turn it on.
+     */
+    resetWorkerCheck: env.REKEY_WORKER_CHECK ?? env.NODE_ENV !== 'test',
     allowPrivateTargets: env.REKEY_ALLOW_PRIVATE_TARGETS ?? (!production && sandbox),
     sandbox,
     sandboxPorts: { web: env.REKEY_SANDBOX_PORT, imap: env.REKEY_SANDBOX_IMAP_PORT },

@@ -75,6 +75,10 @@ export const resetFailures = {
   NotStarted: { retryable: false, reason: 'The reset could not be started.' },
   Stopped: { retryable: false, reason: 'The reset was stopped before it finished.' },
   ResetTimeout: { retryable: false, reason: 'The reset took longer than any reset may, and was stopped.' },
+  BrowserUnavailable: {
+    retryable: false,
+    reason: 'No browser is available to run resets. Whoever runs Rekey needs to install Chromium on the worker machine (on Debian: apt-get install chromium) and restart it; then try again.',
+  },
 } as const;
 
 export type ResetFailureType = keyof typeof resetFailures;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { getConfig } from '../lib/config.js';
 import { exitWithParent } from '../lib/exit-with-parent.js';
 import { createLogger } from '../lib/logger.js';
-import { startDovecot } from './mail/dovecot.js';
+import { findDovecotBinary, startDovecot } from './mail/dovecot.js';
 import { provisionDemo } from './provision.js';
 import { startSandbox } from './sites/index.js';
 import { sandboxInfoFile, type SandboxInfo } from './sandbox-info.js';
@@ -19,7 +19,8 @@ const logger = createLogger({ level: config.logLevel, name: 'sandbox' });
 const baseDir = path.join(config.dataDir, 'sandbox');
 mkdirSync(path.join(baseDir, 'mail'), { recursive: true });
 
-const dovecot = await startDovecot({ baseDir: path.join(baseDir, 'mail'), port: config.sandboxPorts.imap });
+// The same lookup `npm start` made before starting this process (scripts/provision.ts).
+const dovecot = await startDovecot({ binary: findDovecotBinary(config.tools.searchDirs), baseDir: path.join(baseDir, 'mail'), port: config.sandboxPorts.imap });
 const sandbox = await startSandbox({
   port: config.sandboxPorts.web,
   dataDir: path.join(baseDir, 'sites'),

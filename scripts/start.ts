@@ -1,10 +1,15 @@
 // `npm start`: the whole Rekey stack on one machine.
 //   1. configuration (a dev master key is generated into data/ on first start)
-//   2. database migrations
-//   3. the Temporal dev server from temporal-dev.yaml — unless TEMPORAL_ADDRESS
+//   2. what the stack needs on this machine (scripts/provision.ts): the Temporal
+//      CLI, Chromium, Dovecot — found, or installed when possible; what cannot be
+//      installed is named with the command to run, and the rest starts anyway
+//   3. database migrations
+//   4. the Temporal dev server from temporal-dev.yaml — unless TEMPORAL_ADDRESS
 //      points at a cluster of your own
-//   4. the sandbox sites and mailbox (REKEY_SANDBOX, on by default in dev)
-//   5. the worker and the API, as child processes
+//   5. the sandbox sites and mailbox (REKEY_SANDBOX, on by default in dev; skipped
+//      with a notice when Dovecot is missing)
+//   6. the worker (without a browser it stays up and says so; resets are refused)
+//      and the API, as child processes
 // Ctrl-C / SIGTERM stops the API, drains the worker, then stops the rest.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
@@ -12,7 +17,7 @@ import path from 'node:path';
 import { ConfigError, getConfig, projectRoot, resolveMasterKey } from '../lib/config.js';
 import { migrateDatabase } from '../lib/db/migrate.js';
 import { ensureWebBuilt } from './build-web.js';
-import { resolveTemporalCli } from '../lib/temporal/cli.js';
+import { provision, type ProvisionResult } from './provision.js';
 import { loadDevSettings } from '../lib/temporal/dev-settings.js';
 import { startTemporalDevServer, type DevServer } from '../lib/temporal/dev-server.js';
 
@@ -41,16 +46,24 @@ async function main() {
   resolveMasterKey(config); // creates the dev key on first start; refuses prod without one
   killStaleDevServer();
 
+  const settings = config.temporal.address ? undefined : loadDevSettings(config.temporal.devConfigPath);
+  const tools = await provision({
+    temporalCli: settings && { version: settings.cli.version, explicitPath: config.temporal.cliPath },
+    chromium: true,
+    dovecot: config.sandbox,
+    config,
+    log: say,
+  });
+  printMissing(tools);
+
   say(`database: ${config.database.provider}`);
   await migrateDatabase(config.database.url, { quiet: true });
 
   let temporalAddress = config.temporal.address;
   let uiUrl: string | undefined;
-  if (!temporalAddress) {
-    const settings = loadDevSettings(config.temporal.devConfigPath);
-    const cliPath = await resolveTemporalCli({ version: settings.cli.version, explicitPath: config.temporal.cliPath, log: say });
+  if (settings) {
     temporal = await startTemporalDevServer({
-      cliPath,
+      cliPath: tools.temporalCli!,
       settings,
       codecEndpoint: settings.ui.codecEndpoint?.replace('{appOrigin}', config.appOrigin),
       logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
@@ -62,10 +75,14 @@ async function main() {
   }
 
   const env = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, REKEY_SUPERVISED: '1' };
-  if (config.sandbox) {
+  if (config.sandbox && tools.dovecot) {
     rmSync(path.join(runDir, 'sandbox.json'), { force: true });
     start('sandbox', 'sandbox/main.ts', env);
-    await waitForFile(path.join(runDir, 'sandbox.json'), 60_000);
+    if (!(await waitForFile(path.join(runDir, 'sandbox.json'), 60_000, 'sandbox'))) {
+      say('sandbox: not up after 60 s (see its output above); starting the rest without it');
+    }
+  } else if (config.sandbox) {
+    say('sandbox: skipped, Dovecot is missing (the sandbox sites need its mailbox)');
   }
   await ensureWebBuilt({ log: say });
   start('worker', 'worker/main.ts', env);
@@ -75,20 +92,44 @@ async function main() {
   say(`ready in ${elapsed()}`);
   say(`App:               ${config.appOrigin}`);
   if (uiUrl) say(`Temporal Web UI:   ${uiUrl}`);
+  if (tools.missing.length > 0) say(`Running without ${tools.missing.map((m) => m.component).join(' and ')}: see above for what to install.`);
   say('Press Ctrl-C to stop.');
 }
 
-function start(name: string, file: string, env: NodeJS.ProcessEnv, restarts = 0) {
+/** The one block that says what is missing and what to run; everything else starts. */
+function printMissing(tools: ProvisionResult) {
+  if (tools.missing.length === 0) return;
+  const effect = { Chromium: 'resets cannot run', Dovecot: 'no sandbox mailbox' } as const;
+  const what = tools.missing.map((m) => `${m.component} (${effect[m.component]})`).join(' and ');
+  say(`Starting without ${what}. To add ${tools.missing.length > 1 ? 'them' : 'it'}, run:`);
+  for (const line of tools.advice) say(`    ${line}`);
+  say('  then run `npm start` again.');
+}
+
+// A crashed child comes back (the worker resumes its resets from Temporal), but
+// one that keeps dying soon after it starts has a permanent problem (a port in
+// use, a broken install): after MAX_QUICK_RESTARTS it is left down, not looped.
+const MAX_QUICK_RESTARTS = 3;
+const HEALTHY_RUN_MS = 2 * 60_000;
+const gaveUp = new Set<string>();
+
+function start(name: string, file: string, env: NodeJS.ProcessEnv, quickRestarts = 0) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, file)], { env, stdio: 'inherit' });
   const entry = { name, child };
+  const startedAt = Date.now();
   children.push(entry);
   child.on('exit', (code, signal) => {
     children.splice(children.indexOf(entry), 1);
     if (stopping) return;
-    // A crashed child comes back (the worker resumes its resets from Temporal).
-    const wait = Math.min(30_000, 1_000 * 2 ** restarts);
+    const quick = Date.now() - startedAt < HEALTHY_RUN_MS ? quickRestarts + 1 : 0;
+    if (quick > MAX_QUICK_RESTARTS) {
+      gaveUp.add(name);
+      say(`${name} exited (${signal ?? code}) ${quick} times in a row soon after starting: not restarting it (see its output above)`);
+      return;
+    }
+    const wait = 1_000 * 2 ** Math.max(0, quick - 1);
     say(`${name} exited (${signal ?? code}); restarting in ${wait / 1000} s`);
-    setTimeout(() => !stopping && start(name, file, env, restarts + 1), wait).unref();
+    setTimeout(() => !stopping && start(name, file, env, quick), wait).unref();
   });
 }
 
@@ -144,12 +185,14 @@ async function waitForHealth(url: string, timeoutMs: number) {
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
 }
 
-async function waitForFile(file: string, timeoutMs: number) {
+/** True once `file` exists; false after the timeout or when the child writing it was given up on. */
+async function waitForFile(file: string, timeoutMs: number, child: string): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`${path.basename(file)} did not appear within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline || gaveUp.has(child) || stopping) return false;
     await new Promise((r) => setTimeout(r, 100));
   }
+  return true;
 }
 
 process.on('SIGINT', () => void stopAll('SIGINT'));

@@ -1,33 +1,34 @@
 // `npm test`: installs or starts what the suite needs, then runs it once.
-//   - Chromium and Dovecot from Debian when missing (as root; else says how)
+//   - the Temporal CLI, Chromium and Dovecot (scripts/provision.ts, as `npm start`:
+//     Chromium and Dovecot from Debian when missing and root; else it says how)
 //   - PostgreSQL on 127.0.0.1:5432 started when it is down (as root)
-//   - the Temporal CLI (cached, built from the Go module proxy when missing)
 // Arguments are passed to vitest (e.g. `npm test -- tests/api`).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { projectRoot } from '../lib/config.js';
-import { resolveTemporalCli } from '../lib/temporal/cli.js';
+import { loadConfig, projectRoot } from '../lib/config.js';
 import { loadDevSettings } from '../lib/temporal/dev-settings.js';
 import { ensureWebBuilt } from './build-web.js';
+import { provision } from './provision.js';
 
 const say = (m: string) => console.log(`[test] ${m}`);
 const isRoot = process.getuid?.() === 0;
 
-function ensureDebianPackages() {
-  const wanted: { bin: string[]; pkg: string }[] = [
-    { bin: ['/usr/bin/chromium'], pkg: 'chromium' },
-    { bin: ['/usr/sbin/dovecot'], pkg: 'dovecot-imapd' },
-  ];
-  if (process.env.CHROMIUM_PATH) wanted[0]!.bin.unshift(process.env.CHROMIUM_PATH);
-  const missing = wanted.filter((w) => !w.bin.some((b) => existsSync(b))).map((w) => w.pkg);
-  if (missing.length === 0) return;
-  if (!isRoot) throw new Error(`Missing ${missing.join(', ')}: install with \`sudo apt-get install -y ${missing.join(' ')}\``);
-  say(`installing ${missing.join(', ')} from Debian…`);
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+/** The suite runs against the real browser and mail server: both must be there. */
+async function ensureTools() {
+  const config = loadConfig();
+  const tools = await provision({
+    temporalCli: { version: loadDevSettings().cli.version, explicitPath: config.temporal.cliPath },
+    chromium: true,
+    dovecot: true,
+    config,
+    log: say,
+  });
+  if (tools.missing.length > 0) {
+    throw new Error(`The suite needs ${tools.missing.map((m) => m.component).join(' and ')}. Run:\n  ${tools.advice.join('\n  ')}`);
+  }
 }
 
 async function ensurePostgres() {
@@ -55,11 +56,8 @@ async function ensurePostgres() {
 }
 
 async function main() {
-  ensureDebianPackages();
+  await ensureTools();
   await ensurePostgres();
-  const settings = loadDevSettings();
-  // Tests and CI build from the Go module proxy (a registry), never the official download.
-  await resolveTemporalCli({ version: settings.cli.version, explicitPath: process.env.TEMPORAL_CLI, allowDownload: false, log: say });
   if (!existsSync(path.join(projectRoot, 'generated', 'prisma-pg'))) {
     execFileSync(process.execPath, [path.join(projectRoot, 'scripts', 'prisma-generate.mjs')], { stdio: 'inherit' });
   }

@@ -1,8 +1,13 @@
-// One worker process = two Temporal workers sharing one connection:
-//  - the shared queue: workflows, bookkeeping and mailbox activities, and the
-//    "claim" activity that hands a reset to this process;
+// One worker process = up to three Temporal workers sharing one connection:
+//  - the shared queue: workflows, bookkeeping and mailbox activities;
+//  - the claim queue (browserClaimQueue): the activity that hands a reset to
+//    this process — polled only when this process has a browser;
 //  - this process's own queue: browser steps of the resets it claimed, where
-//    their browser contexts live.
+//    their browser contexts live — likewise only with a browser.
+// Why a separate claim queue rather than a heartbeat row: Temporal already
+// knows who polls which queue (DescribeTaskQueue), so the API can tell "a
+// worker runs" from "a worker with a browser runs" without any bookkeeping of
+// ours that could go stale, and a reset's claim simply waits on that queue.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -15,6 +20,7 @@ import type { ServiceDirectory } from '../lib/service-directory.js';
 import { createScreenshotStore } from '../lib/tasks/screenshot-store.js';
 import { createTaskSecrets } from '../lib/tasks/task-secrets.js';
 import { createDataConverter } from '../lib/temporal/connection.js';
+import { browserClaimQueue } from '../workflows/reset-password.messages.js';
 import { createVaultStore } from '../lib/vault/vault-store.js';
 import { createBrowserActivities } from '../activities/browser/browser-activities.js';
 import type { BrowserPool } from '../activities/browser/browser-pool.js';
@@ -32,7 +38,8 @@ export interface RekeyWorkerDeps {
   db: Db;
   keyring: Keyring;
   logger: Logger;
-  pool: BrowserPool;
+  /** Absent when this machine has no browser: the process then runs workflows and mail only. */
+  pool?: BrowserPool;
   navigator: Navigator;
   services: ServiceDirectory;
   events?: ResetEventSink;
@@ -40,7 +47,8 @@ export interface RekeyWorkerDeps {
 }
 
 export interface RekeyWorkers {
-  browserQueue: string;
+  /** This process's browser queue; undefined without a browser. */
+  browserQueue: string | undefined;
   run(): Promise<void>;
   /** Stops polling, lets running activities finish (grace period), then resolves. */
   shutdown(): Promise<void>;
@@ -73,7 +81,7 @@ export async function createRekeyWorkers(opts: {
   const taskActivities = createTaskActivities({ db, vault, events: deps.events, logger: deps.logger, phoneOtpLink: deps.phoneOtpLink ?? phoneOtpLinkFor({ db, keyring, config }) });
   const webhookActivities = createWebhookActivities({ db, keyring, allowPrivateTargets: config.allowPrivateTargets });
   const mailActivities = createMailActivities({ db, mailboxes, secrets, services: deps.services, logger: deps.logger, allowPrivateTargets: config.allowPrivateTargets });
-  const browserActivities = secretSafe(createBrowserActivities({
+  const browserActivities = deps.pool && secretSafe(createBrowserActivities({
     db,
     pool: deps.pool,
     navigator: deps.navigator,
@@ -101,30 +109,41 @@ export async function createRekeyWorkers(opts: {
         ownTypes: Object.values(webhookFailures),
         fallback: { type: webhookFailures.attemptFailed, message: 'The delivery attempt failed.', retryable: true },
       }),
-      claimBrowserWorker: browserActivities.claimBrowserWorker,
     },
     shutdownGraceTime,
     maxConcurrentActivityTaskExecutions: 100,
   });
-  const browser = await Worker.create({
-    connection: opts.connection,
-    namespace,
-    taskQueue: browserQueue,
-    dataConverter,
-    activities: browserActivities,
-    shutdownGraceTime,
-    maxConcurrentActivityTaskExecutions: opts.maxBrowserSessions ?? 4,
-  });
+  const workers = [shared];
+  if (browserActivities) {
+    const claims = await Worker.create({
+      connection: opts.connection,
+      namespace,
+      taskQueue: browserClaimQueue(taskQueue),
+      dataConverter,
+      activities: { claimBrowserWorker: browserActivities.claimBrowserWorker },
+      shutdownGraceTime,
+    });
+    const browser = await Worker.create({
+      connection: opts.connection,
+      namespace,
+      taskQueue: browserQueue,
+      dataConverter,
+      activities: browserActivities,
+      shutdownGraceTime,
+      maxConcurrentActivityTaskExecutions: opts.maxBrowserSessions ?? 4,
+    });
+    workers.push(claims, browser);
+  }
 
   let running: Promise<void> | undefined;
   return {
-    browserQueue,
+    browserQueue: browserActivities ? browserQueue : undefined,
     run() {
-      running ??= Promise.all([shared.run(), browser.run()]).then(() => undefined);
+      running ??= Promise.all(workers.map((w) => w.run())).then(() => undefined);
       return running;
     },
     async shutdown() {
-      for (const w of [shared, browser]) if (w.getState() === 'RUNNING') w.shutdown();
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await running;
     },
   };

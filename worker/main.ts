@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { createBrowserPool } from '../activities/browser/browser-pool.js';
-import { findChromium } from '../activities/browser/chromium-path.js';
+import { locateChromium } from '../activities/browser/chromium-path.js';
 import { createNavigator } from '../activities/browser/navigator/index.js';
 import { createRekeyCatalog } from '../lib/catalog-for-config.js';
 import { exitWithParent } from '../lib/exit-with-parent.js';
@@ -26,7 +26,11 @@ if (!config.temporal.address) throw new Error('TEMPORAL_ADDRESS is not set (npm 
 installTemporalRuntimeLogger(logger);
 const keyring = createKeyring(resolveMasterKey(config));
 const db = createDb(config.database.url);
-const pool = createBrowserPool({ executablePath: findChromium(config.chromiumPath), allowPrivateTargets: config.allowPrivateTargets, logger });
+// Without a browser the worker still runs workflows and mail, and says so; it
+// does not poll the browser queues, so resets are refused by the API and a reset
+// already under way fails with BrowserUnavailable instead of waiting forever.
+const chromium = findBrowser();
+const pool = chromium && createBrowserPool({ executablePath: chromium.path, allowPrivateTargets: config.allowPrivateTargets, logger });
 const connection = await NativeConnection.connect(connectionOptions(config, config.temporal.address));
 const workers = await createRekeyWorkers({
   connection,
@@ -43,13 +47,24 @@ const workers = await createRekeyWorkers({
   },
 });
 
+function findBrowser() {
+  try {
+    const found = locateChromium({ configured: config.chromiumPath, searchDirs: config.tools.searchDirs, playwrightBrowsersDir: config.tools.playwrightBrowsersDir });
+    if (found) return found;
+    logger.warn('no browser: Chromium was not found, so this worker cannot run resets. Install it (on Debian: apt-get install chromium) or set CHROMIUM_PATH, then restart the worker');
+  } catch (err) {
+    logger.warn(`no browser: ${(err as Error).message}`);
+  }
+  return undefined;
+}
+
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'draining: finishing running activities before exit');
   await workers.shutdown();
-  await pool.closeAll();
+  await pool?.closeAll();
   await connection.close();
   await db.$disconnect();
   logger.info('worker stopped');
@@ -59,5 +74,8 @@ process.on('SIGINT', () => void stop('SIGINT'));
 if (config.supervised) exitWithParent((reason) => void stop(reason));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
-logger.info({ taskQueue: config.temporal.taskQueue, browserQueue: workers.browserQueue }, 'worker running');
+logger.info(
+  { taskQueue: config.temporal.taskQueue, browserQueue: workers.browserQueue, chromium: chromium?.path ?? null },
+  chromium ? 'worker running' : 'worker running without a browser: resets are refused until Chromium is installed',
+);
 await workers.run();

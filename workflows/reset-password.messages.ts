@@ -32,11 +32,12 @@ export interface ResetPasswordInput {
   otpWaitMs: number;
   captchaWaitMs: number;
   /**
-   * How fast a lost browser worker is noticed, and how long an unreachable
-   * mailbox is retried (Temporal durations such as '20 seconds'). Tests
-   * shorten them; production keeps the defaults.
+   * How fast a lost browser worker is noticed, how long a reset waits for any
+   * worker with a browser before failing with BrowserUnavailable, and how long an
+   * unreachable mailbox is retried (Temporal durations such as '20 seconds').
+   * Tests shorten them; production keeps the defaults.
    */
-  tuning?: { heartbeat?: string; scheduleToStart?: string; mailboxGiveUp?: string };
+  tuning?: { heartbeat?: string; scheduleToStart?: string; browserWait?: string; mailboxGiveUp?: string };
 }
 
 export interface StepProgress {
@@ -119,3 +120,12 @@ export function workflowIdFor(serviceId: string, taskId: string): string {
 }
 
 export const sharedTaskQueueDefault = 'rekey-resets';
+
+/**
+ * The queue of the activity that hands a reset to a browser worker. Only
+ * workers that have a browser poll it, so "someone polls it" means "a reset can
+ * get a browser": the workflow's claim waits on it (then BrowserUnavailable),
+ * and the API reads its pollers to refuse resets no worker could run.
+ */
+export const browserClaimQueue = (taskQueue: string) => `${taskQueue}/browser-claims`;
+

@@ -26,6 +26,7 @@ import type { MailActivities } from '../activities/mail/mail-activities.js';
 import type { TaskActivities } from '../activities/tasks/task-activities.js';
 import { describeResetFailure, isResetFailureType, nonRetryableFailureTypes, type ResetFailureType } from '../lib/errors.js';
 import {
+  browserClaimQueue,
   cancelSignal,
   continueSignal,
   progressQuery,
@@ -51,12 +52,17 @@ const MAX_RESTARTS = 2;
 const MAX_WORKER_CLAIMS = 4;
 
 export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<ResetResult> {
-  const tuning = { heartbeat: '20 seconds', scheduleToStart: '15 seconds', mailboxGiveUp: '3 minutes', ...input.tuning } as {
+  const tuning = { heartbeat: '20 seconds', scheduleToStart: '15 seconds', browserWait: '2 minutes', mailboxGiveUp: '3 minutes', ...input.tuning } as {
     heartbeat: Duration;
     scheduleToStart: Duration;
+    browserWait: Duration;
     mailboxGiveUp: Duration;
   };
-  const shared = proxyActivities<Pick<BrowserActivities, 'claimBrowserWorker'>>({
+  const claim = proxyActivities<Pick<BrowserActivities, 'claimBrowserWorker'>>({
+    // Only workers with a browser poll this queue. Nobody taking the claim within
+    // browserWait (long enough for a crashed worker to come back) means no browser.
+    taskQueue: browserClaimQueue(workflowInfo().taskQueue),
+    scheduleToStartTimeout: tuning.browserWait,
     startToCloseTimeout: '30 seconds',
     retry: { maximumAttempts: 10 },
   });
@@ -164,7 +170,12 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
   let claims = 0;
   const claimWorker = async () => {
     if (++claims > MAX_WORKER_CLAIMS) throw ApplicationFailure.create({ type: 'WorkerLost', message: describeResetFailure('WorkerLost'), nonRetryable: true });
-    browserQueue = (await shared.claimBrowserWorker({ taskId: input.taskId })).queue;
+    try {
+      browserQueue = (await claim.claimBrowserWorker({ taskId: input.taskId })).queue;
+    } catch (err) {
+      if (!timedOut(err, TimeoutType.SCHEDULE_TO_START)) throw err;
+      throw ApplicationFailure.create({ type: 'BrowserUnavailable', message: describeResetFailure('BrowserUnavailable'), nonRetryable: true });
+    }
   };
   /** Runs a browser activity; if its worker is gone, moves to another one and tries again. */
   async function browser<T extends { screenshotId?: string }>(call: (b: ReturnType<typeof browserOn>) => Promise<T>): Promise<T> {
@@ -378,6 +389,10 @@ function snapshot(p: ResetProgress): ResetProgress {
 }
 
 /** A browser worker that stopped answering: its queue no longer starts or heartbeats our activities. */
+function timedOut(err: unknown, type: TimeoutType): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof TimeoutFailure && err.cause.timeoutType === type;
+}
+
 function workerLost(err: unknown): boolean {
   if (!(err instanceof ActivityFailure)) return false;
   const cause = err.cause;

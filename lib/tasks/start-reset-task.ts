@@ -8,6 +8,7 @@ import { serviceForUrl } from '../../catalog/index.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { AppError, describeResetFailure } from '../errors.js';
+import { assertResetWorkers } from './assert-reset-workers.js';
 import { releaseTask } from './release-task.js';
 import { healTask } from './reconcile-tasks.js';
 import {
@@ -82,6 +83,7 @@ export async function startResetTask(deps: StartResetDeps, req: StartResetReques
   const { db, config } = deps;
   const { service, url } = resolveTaskService(deps.catalog, req);
   await assertMailboxSetUp(db, req.userId);
+  await assertResetWorkers(deps);
   if (req.vaultEntryId) {
     const entry = await db.vaultEntry.findFirst({ where: { id: req.vaultEntryId, userId: req.userId } });
     if (!entry) throw new AppError('not_found', 'Vault entry not found');

@@ -1,12 +1,12 @@
 // Finds (or obtains) the Temporal CLI, whose `server start-dev` is Rekey's
-// local Temporal. Order: $TEMPORAL_CLI, `temporal` on PATH, our cache, the
-// official download, a build from the Go module proxy. The binary is cached
-// per version and never committed.
+// local Temporal. Order: $TEMPORAL_CLI, `temporal` on PATH, our cache, a build
+// from the Go module proxy. Rekey fetches only from the Go module proxy, Debian
+// and npm, so there is deliberately no download of the official release archive.
+// The binary is cached per version and never committed.
 import { execFile, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync, chmodSync, accessSync, constants } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync, accessSync, constants } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -15,8 +15,6 @@ export interface ResolveCliOptions {
   version: string;
   /** $TEMPORAL_CLI */
   explicitPath?: string;
-  /** Skip the official download (tests, CI, machines without internet). */
-  allowDownload?: boolean;
   log?: (msg: string) => void;
 }
 
@@ -42,47 +40,31 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
+/** Where the CLI came from: the provisioner prints it. */
+export type TemporalCliSource = 'TEMPORAL_CLI' | 'PATH' | 'cache' | 'built from the Go module proxy';
+
 export async function resolveTemporalCli(opts: ResolveCliOptions): Promise<string> {
+  return (await locateTemporalCli(opts)).path;
+}
+
+export async function locateTemporalCli(opts: ResolveCliOptions): Promise<{ path: string; source: TemporalCliSource }> {
   const log = opts.log ?? (() => {});
   if (opts.explicitPath) {
     if (!isExecutable(opts.explicitPath)) throw new Error(`TEMPORAL_CLI=${opts.explicitPath} is not an executable file`);
-    return opts.explicitPath;
+    return { path: opts.explicitPath, source: 'TEMPORAL_CLI' };
   }
   const onPath = findOnPath('temporal');
-  if (onPath) return onPath;
+  if (onPath) return { path: onPath, source: 'PATH' };
 
   const dir = temporalCacheDir(opts.version);
   const cached = path.join(dir, 'temporal');
-  if (isExecutable(cached)) return cached;
+  if (isExecutable(cached)) return { path: cached, source: 'cache' };
   mkdirSync(dir, { recursive: true });
 
-  if (opts.allowDownload !== false) {
-    try {
-      log(`Downloading Temporal CLI v${opts.version}…`);
-      await downloadOfficial(opts.version, cached);
-      return cached;
-    } catch (e) {
-      log(`Official download unavailable (${(e as Error).message}); building from the Go module proxy instead.`);
-    }
-  }
   log(`Building Temporal CLI v${opts.version} from the Go module proxy (first run only, a few minutes)…`);
   await buildWithGo(opts.version, dir);
   if (!isExecutable(cached)) throw new Error(`go build finished but ${cached} is missing`);
-  return cached;
-}
-
-async function downloadOfficial(version: string, target: string): Promise<void> {
-  const platform = process.platform === 'darwin' ? 'darwin' : 'linux';
-  const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
-  const url = `https://temporal.download/cli/archive/v${version}?platform=${platform}&arch=${arch}`;
-  const res = await fetch(url, { signal: AbortSignal.timeout(60_000) });
-  if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-  // The archive is a .tar.gz holding the `temporal` binary; the system tar unpacks it.
-  const gz = path.join(path.dirname(target), 'cli.tar.gz');
-  await pipeline(res.body as unknown as NodeJS.ReadableStream, createWriteStream(gz));
-  await run('tar', ['-xzf', gz, '-C', path.dirname(target), 'temporal']);
-  rmSync(gz, { force: true });
-  chmodSync(target, 0o755);
+  return { path: cached, source: 'built from the Go module proxy' };
 }
 
 /**
@@ -94,8 +76,8 @@ async function buildWithGo(version: string, dir: string): Promise<void> {
   const go = findOnPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
   if (!go) {
     throw new Error(
-      'The Temporal CLI is not installed and Go is not available to build it. Install it ' +
-        '(https://docs.temporal.io/cli), put `temporal` on PATH, set TEMPORAL_CLI, or install Go 1.24+.',
+      'The Temporal CLI is not installed and Go is not available to build it from the Go module proxy. ' +
+        'Install Go 1.24 or newer, or put a `temporal` binary on PATH or in TEMPORAL_CLI.',
     );
   }
   const [major, minor] = version.split('.').map(Number);

@@ -10,6 +10,8 @@ import { ImapFlow } from 'imapflow';
 import { passwdLine, pickAccounts, renderDovecotConfig, type DovecotLayout } from './dovecot-config.js';
 
 export interface StartDovecotOptions {
+  /** The `dovecot` binary (e.g. findDovecotBinary(config.tools.searchDirs)); found in the usual places when absent. */
+  binary?: string;
   /** Kept after stop() when given; a fresh temp dir (removed on stop) otherwise. */
   baseDir?: string;
   /** A free loopback port is picked when absent. */
@@ -50,9 +52,12 @@ const STORE_LINK = 'mail-store';
 const SEARCH_DIRS = ['/usr/sbin', '/usr/local/sbin', '/opt/homebrew/sbin', '/sbin', '/usr/bin', '/usr/local/bin', '/opt/homebrew/bin'];
 const execFileAsync = promisify(execFile);
 
-/** Absolute path of the `dovecot` binary, or an error that says how to install it. */
-export function findDovecotBinary(): string {
-  const found = findExecutable('dovecot', SEARCH_DIRS);
+/**
+ * Absolute path of the `dovecot` binary, or an error that says how to install it.
+ * `dirs`: where to look; `npm start` passes config.tools.searchDirs (PATH and its sbins).
+ */
+export function findDovecotBinary(dirs: readonly string[] = SEARCH_DIRS): string {
+  const found = findExecutable('dovecot', dirs);
   if (!found) throw new Error(`Dovecot binary not found. ${INSTALL_HINT}`);
   return found;
 }
@@ -63,7 +68,7 @@ function findDoveadmBinary(dovecotPath: string): string {
   return found;
 }
 
-function findExecutable(name: string, dirs: string[]): string | null {
+function findExecutable(name: string, dirs: readonly string[]): string | null {
   for (const dir of dirs) {
     const candidate = join(dir, name);
     try {
@@ -78,7 +83,7 @@ function findExecutable(name: string, dirs: string[]): string | null {
 
 /** Starts a private Dovecot on 127.0.0.1 and resolves once it greets IMAP clients. */
 export async function startDovecot(options: StartDovecotOptions = {}): Promise<DovecotServer> {
-  const dovecot = findDovecotBinary();
+  const dovecot = options.binary ?? findDovecotBinary();
   const doveadm = findDoveadmBinary(dovecot);
   const ownsBaseDir = !options.baseDir;
   const baseDir = options.baseDir ?? (await mkdtemp(join(tmpdir(), 'rekey-dovecot-')));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -11,11 +12,22 @@ import { testConfig } from '../support/test-config.js';
 import { createTestDb, forEachDatabase } from '../support/test-db.js';
 
 forEachDatabase('GET /api/health', (get) => {
-  it('is 200 with every dependency reachable', async () => {
-    const { app, close } = createTestApp({ config: testConfig({ DATABASE_URL: get().url }), db: get().db });
+  it('is 200 with the database and Temporal reachable, and names what else is missing (here: a worker)', async () => {
+    const queue = `health-${randomBytes(4).toString('hex')}`; // no worker polls it
+    const { app, close } = createTestApp({ config: testConfig({ DATABASE_URL: get().url, TEMPORAL_TASK_QUEUE: queue }), db: get().db });
     const res = await app.request('/api/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', db: true, temporal: true, email: false, version: 'test' });
+    expect(await res.json()).toEqual({
+      status: 'degraded',
+      db: true,
+      temporal: true,
+      email: false,
+      worker: false,
+      browser: false,
+      sandbox: 'off',
+      missing: [{ component: 'worker', message: expect.stringContaining('No worker is running') }],
+      version: 'test',
+    });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
@@ -42,7 +54,7 @@ forEachDatabase('GET /api/health', (get) => {
     await server.stop();
     const down = await app.request('/api/health');
     expect(down.status).toBe(503);
-    expect(await down.json()).toMatchObject({ status: 'degraded', db: true, temporal: false });
+    expect(await down.json()).toMatchObject({ status: 'degraded', db: true, temporal: false, worker: false, missing: [{ component: 'temporal' }] });
     expect((await app.request('/health/ready')).status).toBe(503);
     expect((await app.request('/health/live')).status).toBe(200);
 

@@ -33,7 +33,6 @@ export async function setup(project: TestProject) {
   const cliPath = await resolveTemporalCli({
     version: settings.cli.version,
     explicitPath: process.env.TEMPORAL_CLI,
-    allowDownload: false,
     log: (m) => console.log(m),
   });
   let bundleFile: string;

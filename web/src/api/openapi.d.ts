@@ -184,12 +184,27 @@ export interface components {
             ok: true;
         };
         Health: {
+            /** @description A worker with a browser polls them: resets can run */
+            browser: boolean;
             db: boolean;
             email: boolean;
+            /** @description What is missing and what to do about it, for people */
+            missing: {
+                /** @enum {string} */
+                component: "database" | "temporal" | "worker" | "browser" | "mailbox sandbox";
+                message: string;
+            }[];
+            /**
+             * @description The sandbox sites and mailbox (off: REKEY_SANDBOX is off)
+             * @enum {string}
+             */
+            sandbox: "up" | "down" | "off";
             /** @enum {string} */
             status: "ok" | "degraded";
             temporal: boolean;
             version: string;
+            /** @description A worker polls the reset queues */
+            worker: boolean;
         };
         Job: {
             /** @example 2026-03-04T12:02:30Z */
