@@ -12,6 +12,7 @@ import type { BrowserActivities, BrowserStepResult } from '../../activities/brow
 import type { MailActivities } from '../../activities/mail/mail-activities.js';
 import type { TaskActivities } from '../../activities/tasks/task-activities.js';
 import {
+  browserClaimQueue,
   resetPasswordWorkflowName,
   type ResetPasswordInput,
   type ResetResult,
@@ -74,13 +75,22 @@ afterAll(async () => {
 async function runReset(script: Script, input: Partial<ResetPasswordInput> = {}) {
   const taskQueue = `reset-wf-${randomBytes(4).toString('hex')}`;
   const calls: string[] = [];
+  const activities = fakeActivities(taskQueue, script, calls);
   const worker = await Worker.create({
     connection: workerConnection,
     namespace: inject('temporalNamespace'),
     taskQueue,
     workflowBundle: bundle,
-    activities: fakeActivities(taskQueue, script, calls),
+    activities,
   });
+  // Browser workers take claims on their own queue; this one has every activity on both.
+  const claims = await Worker.create({
+    connection: workerConnection,
+    namespace: inject('temporalNamespace'),
+    taskQueue: browserClaimQueue(taskQueue),
+    activities: { claimBrowserWorker: activities.claimBrowserWorker! },
+  });
+  const claimsRun = claims.run();
   const taskId = randomBytes(6).toString('hex');
   const args: ResetPasswordInput = {
     taskId,
@@ -108,6 +118,8 @@ async function runReset(script: Script, input: Partial<ResetPasswordInput> = {})
     ]),
   );
   clearTimeout(timer);
+  claims.shutdown();
+  await claimsRun;
   // Workflow task failures (an unhandled rejection in the workflow, say) keep a workflow open
   // and retrying; the history tells whether any happened.
   const history = await handle.fetchHistory();
