@@ -92,6 +92,7 @@ async function main() {
   say(`ready in ${elapsed()}`);
   say(`App:               ${config.appOrigin}`);
   if (uiUrl) say(`Temporal Web UI:   ${uiUrl}`);
+  if (config.devOutbox) say(`Account emails:    ${config.appOrigin}/dev/outbox (no SMTP_URL: kept here, development only)`);
   if (tools.missing.length > 0) say(`Running without ${tools.missing.map((m) => m.component).join(' and ')}: see above for what to install.`);
   say('Press Ctrl-C to stop.');
 }

@@ -103,7 +103,8 @@ export const healthRoutes = createApi()
       status: components.missing.length === 0 ? ('ok' as const) : ('degraded' as const),
       db: dbOk,
       temporal: temporalOk,
-      email: Boolean(config.smtp.url),
+      // Account emails are deliverable: by SMTP, or (development) to the local outbox.
+      email: Boolean(config.smtp.url || config.devOutbox),
       ...components,
       version,
     };

@@ -41,6 +41,13 @@ forEachDatabase('GET /api/health', (get) => {
     await close();
   });
 
+  it('reports email deliverable in development without SMTP: account emails go to the local outbox', async () => {
+    const config = testConfig({ DATABASE_URL: get().url, REKEY_DEV_OUTBOX: 'true' });
+    const { app, close } = createTestApp({ config, db: get().db });
+    expect((await (await app.request('/api/health')).json()).email).toBe(true);
+    await close();
+  });
+
   it('turns 503 when Temporal stops, and 200 again when it is back', async () => {
     const settings = loadDevSettings();
     const port = await freePort();
