@@ -149,10 +149,10 @@ function EntryCard({ entry, onChanged, onDeleted }: { entry: VaultEntry; onChang
             Rekey whether it works.
           </p>
           <div className="actions">
-            <button type="button" className="primary" onClick={() => void settle('confirm')} aria-label={`The new password for ${title} works`}>
+            <button type="button" className="primary" onClick={() => void settle('confirm')} aria-label={`It works: the new password for ${title}`}>
               It works
             </button>
-            <button type="button" onClick={() => void settle('discard')} aria-label={`Use the previous password for ${title}`}>
+            <button type="button" onClick={() => void settle('discard')} aria-label={`Use the previous one for ${title}`}>
               Use the previous one
             </button>
           </div>
