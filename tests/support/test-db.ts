@@ -59,19 +59,26 @@ export async function createTestDb(kind: DbKind): Promise<TestDb> {
 
 /** describe(name) once per database; `get()` returns that database inside the tests. */
 export function forEachDatabase(name: string, body: (get: () => TestDb) => void): void {
-  for (const kind of availableDbKinds()) {
-    describe(`${name} [${kind}]`, () => {
-      let testDb: TestDb | undefined;
-      beforeAll(async () => {
-        testDb = await createTestDb(kind);
-      });
-      afterAll(async () => {
-        await testDb?.drop();
-      });
-      body(() => {
-        if (!testDb) throw new Error('test database not ready');
-        return testDb;
-      });
+  for (const kind of availableDbKinds()) onDatabase(kind, name, body);
+}
+
+/**
+ * describe(name) on one database: for tests whose property does not depend on
+ * the database (hash counting, documents), where running twice costs time and
+ * proves nothing more.
+ */
+export function onDatabase(kind: DbKind, name: string, body: (get: () => TestDb) => void): void {
+  describe(`${name} [${kind}]`, () => {
+    let testDb: TestDb | undefined;
+    beforeAll(async () => {
+      testDb = await createTestDb(kind);
     });
-  }
+    afterAll(async () => {
+      await testDb?.drop();
+    });
+    body(() => {
+      if (!testDb) throw new Error('test database not ready');
+      return testDb;
+    });
+  });
 }
