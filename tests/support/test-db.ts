@@ -16,8 +16,9 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
+/** Both, always: PostgreSQL is part of every run (global setup fails without it). */
 export function availableDbKinds(): DbKind[] {
-  return inject('dbTemplates').pg ? ['sqlite', 'postgresql'] : ['sqlite'];
+  return ['sqlite', 'postgresql'];
 }
 
 export async function createTestDb(kind: DbKind): Promise<TestDb> {
@@ -28,7 +29,7 @@ export async function createTestDb(kind: DbKind): Promise<TestDb> {
     const db = createDb(url);
     return { kind, url, db, drop: () => db.$disconnect() };
   }
-  const { adminUrl, template } = templates.pg!;
+  const { adminUrl, template } = templates.pg;
   const name = `rekey_t_${id}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
