@@ -1,17 +1,17 @@
 // Helpers for the reset API tests: the real app whose Temporal client counts
 // its workflow queries (a client interceptor), signed-in people made directly
 // in the database, and an SSE reader that keeps the exact wire text.
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { createApp } from '../../api/app.js';
 import type { AppDeps } from '../../api/context.js';
 import { configureTaskStreams, type TaskStreamOptions } from '../../api/sse/task-progress-hub.js';
 import { createCatalog, type Catalog } from '../../catalog/index.js';
 import { decodeMasterKey, type Config } from '../../lib/config.js';
-import { createKeyring, hashToken } from '../../lib/crypto.js';
+import { createKeyring } from '../../lib/crypto.js';
 import type { Db } from '../../lib/db/index.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTemporalGateway } from '../../lib/temporal/connection.js';
+import { signedIn, type SignedInPerson } from '../support/signed-in.js';
 
 export const APP_ORIGIN = 'http://localhost:3000';
 export const FOREIGN_ORIGIN = 'https://evil.example';
@@ -63,21 +63,8 @@ export function createResetApi(opts: { config: Config; db: Db; catalog?: Catalog
 
 export type ResetApi = ReturnType<typeof createResetApi>;
 
-export interface Person {
-  userId: string;
-  email: string;
-  cookie: string;
-}
-
-/** A user with a live session, as the accounts code would leave them. */
-export async function signedInPerson(db: Db, existingUserId?: string): Promise<Person> {
-  const user = existingUserId
-    ? await db.user.findUniqueOrThrow({ where: { id: existingUserId } })
-    : await db.user.create({ data: { email: `${randomUUID()}@example.com` } });
-  const token = randomBytes(32).toString('base64url');
-  await db.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
-  return { userId: user.id, email: user.email, cookie: `authjs.session-token=${token}` };
-}
+export type Person = SignedInPerson;
+export { signedIn as signedInPerson };
 
 export function request(
   api: { app: ResetApi['app'] },
