@@ -5,6 +5,7 @@ import type { Config } from '../lib/config.js';
 import type { Keyring } from '../lib/crypto.js';
 import type { Db } from '../lib/db/index.js';
 import type { Mailer } from '../lib/email/mailer.js';
+import type { PasswordHasher } from '../lib/accounts/password-hash.js';
 import type { Logger } from '../lib/logger.js';
 import type { TemporalGateway } from '../lib/temporal/connection.js';
 
@@ -25,6 +26,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Account emails. Unset: built from `config.smtp` (SMTP_URL unset → not configured, nothing sent). */
   mailer?: Mailer;
+  /** Sign-up and sign-in hashing. Unset: argon2id (tests wrap it to count hashes). */
+  passwordHasher?: PasswordHasher;
   /** Calls into other parts of Rekey that account lifecycle events must reach. */
   accountHooks?: AccountHooks;
 }

@@ -1,7 +1,8 @@
 // `npm test`: installs or starts what the suite needs, then runs it once.
 //   - the Temporal CLI, Chromium and Dovecot (scripts/provision.ts, as `npm start`:
 //     Chromium and Dovecot from Debian when missing and root; else it says how)
-//   - PostgreSQL on 127.0.0.1:5432 started when it is down (as root)
+//   - PostgreSQL on 127.0.0.1:5432 started when it is down (as root); the run
+//     stops with a clear message when it cannot be reached
 // Arguments are passed to vitest (e.g. `npm test -- tests/api`).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -51,8 +52,14 @@ async function ensurePostgres() {
     }
     if (await reachable()) return;
   }
-  if (process.env.CI) throw new Error(`PostgreSQL is not reachable at ${url}`);
-  say(`PostgreSQL is not reachable at ${url}: database tests will run on SQLite only`);
+  // Every database test runs on both databases: without PostgreSQL the run is not a run.
+  throw new Error(
+    `PostgreSQL is not reachable at ${url}, and the suite needs it. ` +
+      (isRoot
+        ? 'Install it (`apt-get install -y postgresql`) or start it (`pg_ctlcluster <version> main start`), '
+        : 'Start it (`sudo pg_ctlcluster <version> main start`, or `sudo apt-get install -y postgresql`), ') +
+      'or point REKEY_TEST_PG_URL at one (trust auth, a user that may CREATE DATABASE).',
+  );
 }
 
 async function main() {

@@ -7,6 +7,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AccountDeps, RequestMeta } from '../../lib/accounts/deps.js';
 import { SESSION_TOUCH_EVERY_MS, SESSION_TTL_MS, SUDO_TTL_MS } from '../../lib/accounts/policy.js';
 import { findApiKeyByHash, findSessionByTokenHash } from '../../lib/accounts/find-credential.js';
+import { argon2Hasher } from '../../lib/accounts/password-hash.js';
 import { hashToken, safeEqual } from '../../lib/crypto.js';
 import { resolveMailer } from '../../lib/email/mailer.js';
 import { AppError } from '../../lib/errors.js';
@@ -153,6 +154,7 @@ export function accountDepsOf(c: Context<AppEnv>): AccountDeps {
     logger: c.get('log') ?? deps.logger,
     mailer: resolveMailer(deps),
     now: () => nowOf(deps),
+    passwordHasher: deps.passwordHasher ?? argon2Hasher,
   };
 }
 

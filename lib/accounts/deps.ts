@@ -5,6 +5,7 @@ import type { Keyring } from '../crypto.js';
 import type { Db } from '../db/index.js';
 import type { Mailer } from '../email/mailer.js';
 import type { Logger } from '../logger.js';
+import type { PasswordHasher } from './password-hash.js';
 
 export interface AccountDeps {
   db: Db;
@@ -13,6 +14,8 @@ export interface AccountDeps {
   logger: Logger;
   mailer: Mailer;
   now: () => Date;
+  /** argon2id in production; a test wraps it to count the work a request does. */
+  passwordHasher: PasswordHasher;
 }
 
 /** Where a request came from, for sessions, throttles and the audit log. */

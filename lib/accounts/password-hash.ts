@@ -10,6 +10,15 @@ export interface PasswordHashCost {
   parallelism: number;
 }
 
+/**
+ * The argon2 work of sign-up and sign-in, as a dependency (AccountDeps) so a
+ * test can count how many hashes and verifications a request pays for.
+ */
+export interface PasswordHasher {
+  hash(cost: PasswordHashCost, password: string): Promise<string>;
+  verify(hash: string | null | undefined, password: string): Promise<boolean>;
+}
+
 export function hashPassword(cost: PasswordHashCost, password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id, ...cost });
 }
@@ -32,16 +41,20 @@ export function passwordNeedsRehash(hash: string, cost: PasswordHashCost): boole
   }
 }
 
-const dummyHashes = new Map<string, Promise<string>>();
+export const argon2Hasher: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
+
+const dummyHashes = new WeakMap<PasswordHasher, Map<string, Promise<string>>>();
 
 /** Spends the time of one verification and always fails: for accounts that do not exist. */
-export async function verifyAgainstDummy(cost: PasswordHashCost, password: string): Promise<false> {
+export async function verifyAgainstDummy(hasher: PasswordHasher, cost: PasswordHashCost, password: string): Promise<false> {
   const id = `${cost.memoryCost}:${cost.timeCost}:${cost.parallelism}`;
-  let dummy = dummyHashes.get(id);
+  let byCost = dummyHashes.get(hasher);
+  if (!byCost) dummyHashes.set(hasher, (byCost = new Map()));
+  let dummy = byCost.get(id);
   if (!dummy) {
-    dummy = hashPassword(cost, randomToken(24));
-    dummyHashes.set(id, dummy);
+    dummy = hasher.hash(cost, randomToken(24));
+    byCost.set(id, dummy);
   }
-  await verifyPassword(await dummy, password);
+  await hasher.verify(await dummy, password);
   return false;
 }

@@ -13,7 +13,7 @@ import { rateLimits } from '../rate-limit/rules.js';
 import { createSession } from './create-session.js';
 import type { AccountDeps, RequestMeta } from './deps.js';
 import { normalizeEmail } from './normalize-email.js';
-import { hashPassword, passwordNeedsRehash, verifyAgainstDummy, verifyPassword } from './password-hash.js';
+import { passwordNeedsRehash, verifyAgainstDummy } from './password-hash.js';
 import { MFA_CHALLENGE_TTL_MS } from './policy.js';
 import { toPublicUser, type PublicUser } from './public-user.js';
 
@@ -33,7 +33,8 @@ export async function signIn(deps: AccountDeps, input: { email: string; password
 
   const user = await deps.db.user.findUnique({ where: { email } });
   const cost = deps.config.passwordHashing;
-  const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(cost, input.password);
+  const hasher = deps.passwordHasher;
+  const ok = user?.passwordHash ? await hasher.verify(user.passwordHash, input.password) : await verifyAgainstDummy(hasher, cost, input.password);
   if (!user || !ok) {
     await recordAuditEvent(deps.db, {
       userId: user?.id ?? null,
@@ -46,7 +47,7 @@ export async function signIn(deps: AccountDeps, input: { email: string; password
 
   await refundRateLimit(deps.db, address);
   if (passwordNeedsRehash(user.passwordHash!, cost)) {
-    await deps.db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(cost, input.password) } });
+    await deps.db.user.update({ where: { id: user.id }, data: { passwordHash: await hasher.hash(cost, input.password) } });
   }
 
   // Right password: not a failure. Earlier failures stay counted for their window.

@@ -13,7 +13,6 @@ import { rateLimits } from '../rate-limit/rules.js';
 import { createSession } from './create-session.js';
 import type { AccountDeps, RequestMeta } from './deps.js';
 import { normalizeEmail } from './normalize-email.js';
-import { hashPassword } from './password-hash.js';
 import { checkPasswordRules } from './password-rules.js';
 import { toPublicUser, type PublicUser } from './public-user.js';
 import { runInBackground } from './run-in-background.js';
@@ -33,7 +32,7 @@ export async function signUp(
 ): Promise<{ user: PublicUser; sessionToken: string; sessionId: string }> {
   const email = normalizeEmail(input.email);
   checkPasswordRules(input.password, email);
-  const passwordHash = await hashPassword(deps.config.passwordHashing, input.password);
+  const passwordHash = await deps.passwordHasher.hash(deps.config.passwordHashing, input.password);
   const now = deps.now();
 
   let user;

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { AppDeps } from '../../api/context.js';
+import { argon2Hasher, type PasswordHashCost, type PasswordHasher } from '../../lib/accounts/password-hash.js';
 import { totpFor } from '../../lib/accounts/totp.js';
 import type { Db } from '../../lib/db/index.js';
 import { createMailer } from '../../lib/email/mailer.js';
@@ -27,6 +28,41 @@ export class TestClock {
   }
 }
 
+/** One piece of argon2 work: `m=…,t=…,p=…` is its cost (for a verification, the cost of the hash checked against). */
+export interface HashWork {
+  kind: 'hash' | 'verify';
+  cost: string;
+}
+
+export const costLabel = (cost: PasswordHashCost) => `m=${cost.memoryCost},t=${cost.timeCost},p=${cost.parallelism}`;
+
+/** The cost a PHC-format argon2 hash was made with (its `$m=…,t=…,p=…$` part, in any order). */
+function costOfHash(hash: string | null | undefined): string {
+  const params = (hash ?? '').split('$').find((part) => /^([a-z]=\d+,)*m=\d+(,[a-z]=\d+)*$/.test(part));
+  if (!params) return 'not an argon2 hash';
+  const p = Object.fromEntries(params.split(',').map((kv) => kv.split('=')));
+  return costLabel({ memoryCost: Number(p.m), timeCost: Number(p.t), parallelism: Number(p.p) });
+}
+
+/** Real argon2id that also writes down every hash and verification it does. */
+export class CountingHasher implements PasswordHasher {
+  readonly work: HashWork[] = [];
+  hash = (cost: PasswordHashCost, password: string): Promise<string> => {
+    this.work.push({ kind: 'hash', cost: costLabel(cost) });
+    return argon2Hasher.hash(cost, password);
+  };
+  verify = (hash: string | null | undefined, password: string): Promise<boolean> => {
+    this.work.push({ kind: 'verify', cost: costOfHash(hash) });
+    return argon2Hasher.verify(hash, password);
+  };
+  /** The work done while `fn` ran. */
+  async during(fn: () => Promise<unknown>): Promise<HashWork[]> {
+    const from = this.work.length;
+    await fn();
+    return this.work.slice(from);
+  }
+}
+
 export type TestApp = ReturnType<typeof createTestApp>['app'];
 
 export interface Harness {
@@ -34,6 +70,8 @@ export interface Harness {
   deps: AppDeps;
   clock: TestClock;
   outbox: SentEmail[];
+  /** Every argon2 hash and verification of sign-up and sign-in. */
+  hasher: CountingHasher;
   close(): Promise<void>;
   browser(opts?: { ip?: string; userAgent?: string; origin?: string }): Browser;
   /** A new account, signed in on a new browser. */
@@ -46,6 +84,8 @@ export function createHarness(opts: { db: Db; url: string; env?: Record<string, 
   const clock = new TestClock();
   const outbox: SentEmail[] = [];
   t.deps.now = clock.now;
+  const hasher = new CountingHasher();
+  t.deps.passwordHasher = hasher;
   if (opts.mail !== false && !opts.env?.SMTP_URL) {
     const transport = nodemailer.createTransport({ jsonTransport: true });
     const send = transport.sendMail.bind(transport);
@@ -62,6 +102,7 @@ export function createHarness(opts: { db: Db; url: string; env?: Record<string, 
     deps: t.deps,
     clock,
     outbox,
+    hasher,
     close: t.close,
     browser: (o) => new Browser(t.app, o),
     async signUp(o = {}) {

@@ -3,33 +3,24 @@
 // /.well-known/change-password where a site has one (and only when the W3C
 // reliability probe passes), from the catalog, or from the forgot link;
 // sign-up links; the cache; and the target guard.
-import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalog } from '../../catalog/index.js';
 import { sandboxServices } from '../../lib/catalog-for-config.js';
-import { hashToken } from '../../lib/crypto.js';
-import type { Db } from '../../lib/db/index.js';
 import { closeDiscoveryBrowsers } from '../../lib/discovery/discovery-browser.js';
 import { freePort } from '../../lib/free-port.js';
 import { startSandbox, type Sandbox } from '../../sandbox/sites/index.js';
 import { createTestApp } from '../support/test-app.js';
 import { testConfig } from '../support/test-config.js';
 import { forEachDatabase } from '../support/test-db.js';
+import { signedIn } from '../support/signed-in.js';
 
 interface Discovery {
   methods: string[];
   resetUrl: string | null;
   signupUrl: string | null;
   loginUrl: string | null;
-}
-
-async function signedIn(db: Db): Promise<{ cookie: string }> {
-  const user = await db.user.create({ data: { email: `${randomUUID()}@example.com` } });
-  const token = randomBytes(32).toString('base64url');
-  await db.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
-  return { cookie: `authjs.session-token=${token}` };
 }
 
 let sandbox: Sandbox;

@@ -3,13 +3,12 @@
 // or scripts): checked in real Chromium, which reports any CSP violation.
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS } from '../../activities/browser/browser-pool.js';
-import { findChromium } from '../../activities/browser/chromium-path.js';
+import { launchBrowser } from '../support/chromium.js';
 import { createTestApp } from '../support/test-app.js';
 import { testConfig } from '../support/test-config.js';
-import { forEachDatabase } from '../support/test-db.js';
+import { onDatabase } from '../support/test-db.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
@@ -17,7 +16,8 @@ interface OpenApi {
   paths: Record<string, Partial<Record<(typeof METHODS)[number], { summary?: string; requestBody?: unknown; responses?: Record<string, unknown> }>>>;
 }
 
-forEachDatabase('API reference', (get) => {
+// The document and the page do not depend on the database: one is enough.
+onDatabase('sqlite', 'API reference', (get) => {
   let t: ReturnType<typeof createTestApp>;
   let doc: OpenApi;
 
@@ -134,7 +134,7 @@ forEachDatabase('API reference', (get) => {
           const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
         });
         const port = (server.address() as AddressInfo).port;
-        browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+        browser = await launchBrowser();
         const page = await browser.newPage();
         const problems: string[] = [];
         page.on('console', (m) => {

@@ -1,28 +1,16 @@
 // /api/mailbox: settings with a write-only password, and a real connection test
 // against a real Dovecot (good credentials, a wrong password, a closed port, a
 // missing folder). The host goes through the target guard.
-import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken } from '../../lib/crypto.js';
-import type { Db } from '../../lib/db/index.js';
 import { freePort } from '../../lib/free-port.js';
 import { createMailboxStore } from '../../lib/mailbox/mailbox-store.js';
 import { startDovecot, type DovecotServer } from '../../sandbox/mail/dovecot.js';
 import { createTestApp } from '../support/test-app.js';
 import { testConfig } from '../support/test-config.js';
 import { forEachDatabase } from '../support/test-db.js';
+import { signedIn, type SignedInPerson } from '../support/signed-in.js';
 
-interface Person {
-  userId: string;
-  cookie: string;
-}
-
-async function signedIn(db: Db): Promise<Person> {
-  const user = await db.user.create({ data: { email: `${randomUUID()}@example.com` } });
-  const token = randomBytes(32).toString('base64url');
-  await db.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
-  return { userId: user.id, cookie: `authjs.session-token=${token}` };
-}
+type Person = SignedInPerson;
 
 const IMAP_USER = 'ann';
 const IMAP_PASSWORD = 'imap-Secret-42';

@@ -11,20 +11,9 @@ import { createTestApp } from '../support/test-app.js';
 import { testConfig } from '../support/test-config.js';
 import { forEachDatabase } from '../support/test-db.js';
 import { insertTaskRow } from '../support/task-rows.js';
+import { signedIn, type SignedInPerson } from '../support/signed-in.js';
 
-interface Person {
-  userId: string;
-  sessionId: string;
-  cookie: string;
-}
-
-/** A user with a live session, as the accounts code would leave them. */
-async function signedIn(db: Db): Promise<Person> {
-  const user = await db.user.create({ data: { email: `${randomUUID()}@example.com` } });
-  const token = randomBytes(32).toString('base64url');
-  const session = await db.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
-  return { userId: user.id, sessionId: session.id, cookie: `authjs.session-token=${token}` };
-}
+type Person = SignedInPerson;
 
 /** A sudo grant on the person's session, as POST /api/auth/sudo leaves it: the cookie to send with it. */
 async function grantSudo(db: Db, person: Person, untilMs = 5 * 60_000): Promise<string> {

@@ -1,19 +1,10 @@
 // GET /api/services: the catalog, searched with the chat's resolver, paginated.
-import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCatalog } from '../../catalog/index.js';
-import { hashToken } from '../../lib/crypto.js';
-import type { Db } from '../../lib/db/index.js';
 import { createTestApp } from '../support/test-app.js';
 import { testConfig } from '../support/test-config.js';
 import { forEachDatabase } from '../support/test-db.js';
-
-async function signedIn(db: Db): Promise<{ cookie: string }> {
-  const user = await db.user.create({ data: { email: `${randomUUID()}@example.com` } });
-  const token = randomBytes(32).toString('base64url');
-  await db.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
-  return { cookie: `authjs.session-token=${token}` };
-}
+import { signedIn } from '../support/signed-in.js';
 
 interface ServicePage {
   items: { id: string; name: string; domains: string[]; resetUrl: string | null; supported: boolean }[];

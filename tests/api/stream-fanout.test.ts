@@ -1,8 +1,8 @@
 // 200 people (tabs) watch one real reset: a papercrane reset held at its email
 // wait (the sandbox's mail is held back), then let go. Every stream must end
 // with `completed`, and the API's Temporal client — counted by a client
-// interceptor — must make one progress query per poll interval, not one per
-// subscriber.
+// interceptor — must make at most one progress query per poll of the hub, not
+// one per subscriber. (The query rate in time is measured by npm run bench:sse.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startResetHarness, type ResetHarness } from '../support/reset-harness.js';
 import { availableDbKinds } from '../support/test-db.js';
@@ -25,7 +25,7 @@ for (const dbKind of availableDbKinds()) {
       await h?.close();
     });
 
-    it('all receive completed; one Temporal query per poll interval', { timeout: 180_000 }, async () => {
+    it('all receive completed; one Temporal query per poll, not per subscriber', { timeout: 180_000 }, async () => {
       const person = await h.createPerson('fanout');
       const { entryId } = await h.createSiteAccount(person, 'papercrane');
       const viewer = await signedInPerson(h.db, person.userId);
@@ -55,18 +55,18 @@ for (const dbKind of availableDbKinds()) {
       await Promise.all(firstSeen);
       expect(api.hub.stats()).toMatchObject({ active: 1, subscribers: SUBSCRIBERS });
 
-      // While all of them wait for the email: one query per interval.
-      const windowMs = 4_000;
-      const from = Date.now();
-      await new Promise((r) => setTimeout(r, windowMs));
-      const inWindow = api.queries.between(from, from + windowMs);
-      expect(inWindow).toBeGreaterThanOrEqual(windowMs / POLL_MS - 2);
-      expect(inWindow).toBeLessThanOrEqual(windowMs / POLL_MS + 1);
+      // While all of them wait for the email, each poll makes at most one query
+      // (none when a slow query has sent it to the task row), whatever the
+      // number of subscribers: counted over the next polls, not timed.
+      // (A poll is counted before its query is made, so the totals compare at any moment.)
+      // A slow query sends the poller to the row for a few polls: wait for queries to resume too.
+      const before = { polls: api.hub.stats().polls, queries: api.queries.count };
+      const morePolls = () => ({ polls: api.hub.stats().polls - before.polls >= 6, queries: api.queries.count > before.queries });
+      await expect.poll(morePolls, { timeout: 60_000, interval: 50 }).toEqual({ polls: true, queries: true });
+      expect(api.queries.count).toBeLessThanOrEqual(api.hub.stats().polls);
 
-      const releasedAt = Date.now();
       await h.releaseMail();
       await Promise.all(finished);
-      const elapsed = Date.now() - releasedAt;
 
       for (const messages of received) {
         const statuses = messages.filter((m) => m.event === 'status');
@@ -83,12 +83,9 @@ for (const dbKind of availableDbKinds()) {
       expect(JSON.parse(received[0]!.filter((m) => m.event === 'status')[0]!.data[0]!)).toEqual({ status: 'waiting_for_email' });
       expect(sequences.size).toBe(1);
 
-      const afterRelease = api.queries.between(releasedAt, Date.now() + 1);
-      expect(afterRelease).toBeLessThanOrEqual(Math.ceil(elapsed / POLL_MS) + 2);
+      // Over the whole reset too: one query per poll at most, and polling stops with the reset.
       await expect.poll(() => api.hub.stats().active, { timeout: 10_000 }).toBe(0);
-      const queriesAtEnd = api.queries.count;
-      await new Promise((r) => setTimeout(r, 3 * POLL_MS));
-      expect(api.queries.count).toBe(queriesAtEnd);
+      expect(api.queries.count).toBeLessThanOrEqual(api.hub.stats().polls);
     });
   });
 }

@@ -1,17 +1,17 @@
 // Helpers for the reset API tests: the real app whose Temporal client counts
 // its workflow queries (a client interceptor), signed-in people made directly
 // in the database, and an SSE reader that keeps the exact wire text.
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
 import { createApp } from '../../api/app.js';
 import type { AppDeps } from '../../api/context.js';
 import { configureTaskStreams, type TaskStreamOptions } from '../../api/sse/task-progress-hub.js';
 import { createCatalog, type Catalog } from '../../catalog/index.js';
 import { decodeMasterKey, type Config } from '../../lib/config.js';
-import { createKeyring, hashToken } from '../../lib/crypto.js';
+import { createKeyring } from '../../lib/crypto.js';
 import type { Db } from '../../lib/db/index.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTemporalGateway } from '../../lib/temporal/connection.js';
+import { signedIn, type SignedInPerson } from '../support/signed-in.js';
 
 export const APP_ORIGIN = 'http://localhost:3000';
 export const FOREIGN_ORIGIN = 'https://evil.example';
@@ -19,18 +19,12 @@ export const FOREIGN_ORIGIN = 'https://evil.example';
 /** Counts the progress queries the API's Temporal client makes. */
 export class QueryCounter {
   count = 0;
-  readonly times: number[] = [];
   readonly interceptor: WorkflowClientInterceptor = {
     query: (input, next) => {
       this.count++;
-      this.times.push(Date.now());
       return next(input);
     },
   };
-  /** Queries made in [from, to). */
-  between(from: number, to: number): number {
-    return this.times.filter((t) => t >= from && t < to).length;
-  }
 }
 
 export function createResetApi(opts: { config: Config; db: Db; catalog?: Catalog; streams?: Partial<TaskStreamOptions> }) {
@@ -69,29 +63,11 @@ export function createResetApi(opts: { config: Config; db: Db; catalog?: Catalog
 
 export type ResetApi = ReturnType<typeof createResetApi>;
 
-export interface Person {
-  userId: string;
-  email: string;
-  cookie: string;
-}
+export type Person = SignedInPerson;
 
-/**
- * A user with a live session, as the accounts code would leave them. A new
- * user has mailbox settings (a host no test reaches: a reset needs them to
- * start) unless `mailbox: false`; an existing user keeps what they have.
- */
-export async function signedInPerson(db: Db, existingUserId?: string, opts: { mailbox?: boolean } = {}): Promise<Person> {
-  const user = existingUserId
-    ? await db.user.findUniqueOrThrow({ where: { id: existingUserId } })
-    : await db.user.create({ data: { email: `${randomUUID()}@example.com` } });
-  if (opts.mailbox ?? !existingUserId) {
-    // Not decryptable on purpose: no worker polls these tests' queues.
-    await db.mailbox.create({ data: { userId: user.id, host: 'imap.example.com', port: 993, secure: true, username: user.email, passwordEnc: randomBytes(40) } });
-  }
-  const token = randomBytes(32).toString('base64url');
-  await db.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
-  return { userId: user.id, email: user.email, cookie: `authjs.session-token=${token}` };
-}
+/** Someone who can start resets: a new user gets mailbox settings unless `mailbox: false`. */
+export const signedInPerson = (db: Db, existingUserId?: string, opts: { mailbox?: boolean } = {}) =>
+  signedIn(db, existingUserId, { mailbox: opts.mailbox ?? !existingUserId });
 
 export function request(
   api: { app: ResetApi['app'] },

@@ -283,8 +283,7 @@ forEachDatabase('/api/tasks', (get) => {
       await db.task.update({ where: { id: taskId }, data: { status: 'cancelled', waitingFor: null, seq: 5, failureType: 'Cancelled', failureReason: 'cancelled by the person', completedAt: new Date() } });
       expect((await nextEvent()).raw).toBe('event: status\ndata: {"status":"cancelled","reason":"cancelled by the person"}\nid: 5');
       expect((await it.next()).done).toBe(true);
-      await new Promise((r) => setTimeout(r, 50));
-      expect(api.hub.stats().active).toBe(0);
+      await expect.poll(() => api.hub.stats().active, { timeout: 10_000 }).toBe(0);
     });
 
     it('one poller per task, gone when the last subscriber leaves', async () => {

@@ -9,12 +9,11 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createWebhookActivities } from '../../activities/webhooks/webhook-activities.js';
-import { hashToken } from '../../lib/crypto.js';
-import type { Db } from '../../lib/db/index.js';
 import { createDataConverter } from '../../lib/temporal/connection.js';
 import { createTestApp } from '../support/test-app.js';
 import { testConfig } from '../support/test-config.js';
 import { forEachDatabase } from '../support/test-db.js';
+import { signedIn } from '../support/signed-in.js';
 
 try {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -56,14 +55,6 @@ afterAll(async () => {
   receiver.closeAllConnections();
   await new Promise((resolve) => receiver.close(resolve));
 });
-
-/** A user with a live session, as the accounts code would leave them. */
-async function signedIn(db: Db): Promise<{ userId: string; cookie: string }> {
-  const user = await db.user.create({ data: { email: `${randomUUID()}@example.com` } });
-  const token = randomBytes(32).toString('base64url');
-  await db.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
-  return { userId: user.id, cookie: `authjs.session-token=${token}` };
-}
 
 forEachDatabase('/api/webhooks', (get) => {
   const queue = `webhooks-api-test-${randomBytes(4).toString('hex')}`;

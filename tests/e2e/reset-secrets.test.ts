@@ -16,6 +16,7 @@ import { createWebhookStore } from '../../lib/webhooks/webhook-store.js';
 import { extractReset } from '../../activities/mail/extract-reset.js';
 import { startResetHarness, type Person, type ResetHarness } from '../support/reset-harness.js';
 import { collectSse, createResetApi, request, signedInPerson, type ResetApi } from '../api/tasks-support.js';
+import { payloadsIn } from '../support/history-payloads.js';
 import { availableDbKinds } from '../support/test-db.js';
 
 for (const dbKind of availableDbKinds()) {
@@ -212,27 +213,16 @@ async function startWebhookReceiver(): Promise<WebhookReceiver> {
 
 async function decodeAllPayloads(history: unknown, converter: { payloadCodecs: { decode(p: unknown[]): Promise<unknown[]> }[]; payloadConverter: { fromPayload(p: unknown): unknown } }): Promise<string> {
   const out: string[] = [];
-  const walk = async (node: unknown): Promise<void> => {
-    if (Array.isArray(node)) {
-      for (const n of node) await walk(n);
-      return;
-    }
-    if (!node || typeof node !== 'object') return;
-    const obj = node as Record<string, unknown>;
-    if (obj.metadata && 'data' in obj && typeof obj.metadata === 'object') {
-      let payloads = [obj];
-      for (const codec of [...converter.payloadCodecs].reverse()) payloads = (await codec.decode(payloads)) as typeof payloads;
-      for (const p of payloads) {
-        try {
-          out.push(JSON.stringify(converter.payloadConverter.fromPayload(p)));
-        } catch {
-          out.push(Buffer.from((p as { data?: Uint8Array }).data ?? []).toString('utf8'));
-        }
+  for (const payload of payloadsIn(history)) {
+    let payloads: unknown[] = [payload];
+    for (const codec of [...converter.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+    for (const p of payloads) {
+      try {
+        out.push(JSON.stringify(converter.payloadConverter.fromPayload(p)));
+      } catch {
+        out.push(Buffer.from((p as { data?: Uint8Array }).data ?? []).toString('utf8'));
       }
-      return;
     }
-    for (const v of Object.values(obj)) await walk(v);
-  };
-  await walk(history);
+  }
   return out.join('\n');
 }

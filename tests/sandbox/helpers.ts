@@ -1,46 +1,10 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/sites/index.js';
+import { launchBrowser } from '../support/chromium.js';
+import { createMailRecorder, type RecordedMail } from '../support/mail-recorder.js';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
-
-export interface RecordedMail {
-  to: string;
-  raw: string;
-  parsed: ParsedMail;
-}
-
-/** A `deliver` that keeps every message, parsed, so a test can read it as a person would. */
-export function createMailRecorder() {
-  const messages: RecordedMail[] = [];
-  const waiters: (() => void)[] = [];
-  const deliver = async (to: string, raw: string) => {
-    messages.push({ to, raw, parsed: await simpleParser(raw) });
-    for (const wake of waiters.splice(0)) wake();
-  };
-  /** Waits for the `nth` (1-based) message to `to`. */
-  const waitFor = async (to: string, nth = 1, timeoutMs = 5000): Promise<RecordedMail> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = messages.filter((m) => m.to === to)[nth - 1];
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no email #${nth} for ${to} within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 100);
-      });
-    }
-  };
-  const count = (to: string) => messages.filter((m) => m.to === to).length;
-  return { deliver, messages, waitFor, count };
-}
-
-export type MailRecorder = ReturnType<typeof createMailRecorder>;
+export { createMailRecorder, type MailRecorder, type RecordedMail } from '../support/mail-recorder.js';
 
 /** One sandbox, one mail recorder and one browser for a test file. */
 export async function setUpSandbox(options: Partial<SandboxOptions> = {}) {

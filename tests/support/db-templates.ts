@@ -9,8 +9,8 @@ import { migrateDatabase } from '../../lib/db/migrate.js';
 
 export interface TestDbTemplates {
   sqliteFile: string;
-  /** Absent when PostgreSQL is unreachable outside CI (a warning is printed). */
-  pg?: { adminUrl: string; template: string };
+  /** PostgreSQL is part of every run: unreachable, the run stops (scripts/test.ts says how to start it). */
+  pg: { adminUrl: string; template: string };
 }
 
 export const testPgAdminUrl = process.env.REKEY_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -28,9 +28,7 @@ async function preparePgTemplate(): Promise<TestDbTemplates['pg']> {
   try {
     await admin.connect();
   } catch (err) {
-    if (process.env.CI) throw new Error(`PostgreSQL is required in CI (${testPgAdminUrl}): ${(err as Error).message}`);
-    console.warn(`PostgreSQL unreachable at ${testPgAdminUrl}: database tests run on SQLite only`);
-    return undefined;
+    throw new Error(`PostgreSQL is required by the test suite and is not reachable at ${testPgAdminUrl} (${(err as Error).message}); \`npm test\` starts a local one`);
   }
   const template = `rekey_tmpl_${randomBytes(4).toString('hex')}`;
   try {
@@ -50,7 +48,6 @@ export function copySqliteTemplate(templates: TestDbTemplates, target: string): 
 }
 
 export async function dropTemplates(templates: TestDbTemplates): Promise<void> {
-  if (!templates.pg) return;
   const admin = new pg.Client({ connectionString: templates.pg.adminUrl });
   await admin.connect();
   try {

@@ -1,12 +1,15 @@
 // A loopback TCP proxy a test can cut: "the database went away" without
-// stopping the PostgreSQL server other tests share.
+// stopping the PostgreSQL server other tests share. It also counts the
+// connections it accepted (how often a client dialled).
 import net from 'node:net';
 
 export async function startTcpProxy(target: { host: string; port: number }) {
   const sockets = new Set<net.Socket>();
   let accepting = true;
+  let accepted = 0;
   const server = net.createServer((client) => {
     if (!accepting) return client.destroy();
+    accepted++;
     const upstream = net.connect(target.port, target.host);
     sockets.add(client).add(upstream);
     client.pipe(upstream).pipe(client);
@@ -23,6 +26,10 @@ export async function startTcpProxy(target: { host: string; port: number }) {
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,
+    /** Connections accepted so far. */
+    get connections() {
+      return accepted;
+    },
     /** Drops every connection and refuses new ones. */
     cut() {
       accepting = false;

@@ -16,8 +16,9 @@ export interface TestDb {
   drop(): Promise<void>;
 }
 
+/** Both, always: PostgreSQL is part of every run (global setup fails without it). */
 export function availableDbKinds(): DbKind[] {
-  return inject('dbTemplates').pg ? ['sqlite', 'postgresql'] : ['sqlite'];
+  return ['sqlite', 'postgresql'];
 }
 
 export async function createTestDb(kind: DbKind): Promise<TestDb> {
@@ -28,7 +29,7 @@ export async function createTestDb(kind: DbKind): Promise<TestDb> {
     const db = createDb(url);
     return { kind, url, db, drop: () => db.$disconnect() };
   }
-  const { adminUrl, template } = templates.pg!;
+  const { adminUrl, template } = templates.pg;
   const name = `rekey_t_${id}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -59,19 +60,26 @@ export async function createTestDb(kind: DbKind): Promise<TestDb> {
 
 /** describe(name) once per database; `get()` returns that database inside the tests. */
 export function forEachDatabase(name: string, body: (get: () => TestDb) => void): void {
-  for (const kind of availableDbKinds()) {
-    describe(`${name} [${kind}]`, () => {
-      let testDb: TestDb | undefined;
-      beforeAll(async () => {
-        testDb = await createTestDb(kind);
-      });
-      afterAll(async () => {
-        await testDb?.drop();
-      });
-      body(() => {
-        if (!testDb) throw new Error('test database not ready');
-        return testDb;
-      });
+  for (const kind of availableDbKinds()) onDatabase(kind, name, body);
+}
+
+/**
+ * describe(name) on one database: for tests whose property does not depend on
+ * the database (hash counting, documents), where running twice costs time and
+ * proves nothing more.
+ */
+export function onDatabase(kind: DbKind, name: string, body: (get: () => TestDb) => void): void {
+  describe(`${name} [${kind}]`, () => {
+    let testDb: TestDb | undefined;
+    beforeAll(async () => {
+      testDb = await createTestDb(kind);
     });
-  }
+    afterAll(async () => {
+      await testDb?.drop();
+    });
+    body(() => {
+      if (!testDb) throw new Error('test database not ready');
+      return testDb;
+    });
+  });
 }

@@ -5,14 +5,14 @@ import { serve, type ServerType } from '@hono/node-server';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { findChromium } from '../../activities/browser/chromium-path.js';
 import type { AppDeps } from '../../api/context.js';
 import type { Catalog } from '../../catalog/index.js';
 import { projectRoot, type Config } from '../../lib/config.js';
 import type { Db } from '../../lib/db/index.js';
 import { ensureWebBuilt } from '../../scripts/build-web.js';
+import { launchBrowser } from '../support/chromium.js';
 import { createTestApp } from '../support/test-app.js';
 
 export const screenshotDir = path.join(projectRoot, 'test-results', 'web');
@@ -42,12 +42,7 @@ export async function serveApp(opts: { config: Config; db: Db; catalog?: Catalog
   };
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: findChromium(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-}
+export { launchBrowser };
 
 /**
  * A context whose pages fail the test on any CSP violation or uncaught page

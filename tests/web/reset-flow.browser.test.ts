@@ -22,6 +22,7 @@ import { freePort } from '../../lib/free-port.js';
 import { provisionDemo } from '../../sandbox/provision.js';
 import { sandboxInfoFile, type SandboxInfo } from '../../sandbox/sandbox-info.js';
 import { startResetHarness, type ResetHarness } from '../support/reset-harness.js';
+import { payloadsIn } from '../support/history-payloads.js';
 import { expectAccessible, expectNoHorizontalScroll, launchBrowser, newContext, screenshot, serveApp, type ServedApp } from './browser-support.js';
 
 describe('resets from the web UI', () => {
@@ -239,19 +240,10 @@ describe('resets from the web UI', () => {
 
     // Every payload of the history, as the UI sends them: base64 metadata and data.
     const history = await h.client.workflow.getHandle(telewaveWorkflowId).fetchHistory();
-    const payloads: { metadata: Record<string, string>; data?: string }[] = [];
-    const walk = (node: unknown): void => {
-      if (Array.isArray(node)) return node.forEach(walk);
-      if (!node || typeof node !== 'object') return;
-      const obj = node as Record<string, unknown>;
-      if (obj.metadata && typeof obj.metadata === 'object' && 'data' in obj) {
-        const metadata = Object.fromEntries(Object.entries(obj.metadata as Record<string, Uint8Array>).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
-        payloads.push({ metadata, ...(obj.data ? { data: Buffer.from(obj.data as Uint8Array).toString('base64') } : {}) });
-        return;
-      }
-      Object.values(obj).forEach(walk);
-    };
-    walk(history);
+    const payloads: { metadata: Record<string, string>; data?: string }[] = payloadsIn(history).map((p) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      ...(p.data ? { data: Buffer.from(p.data).toString('base64') } : {}),
+    }));
     // Inputs, results, signals, activity arguments: encrypted (search attributes are not payloads the codec sees).
     const encrypted = payloads.filter((p) => Buffer.from(p.metadata.encoding ?? '', 'base64').toString() === 'binary/encrypted');
     expect(encrypted.length).toBeGreaterThan(5);

@@ -9,7 +9,11 @@ import { launchBrowser, newContext } from './helpers.js';
 // carry what was typed. Plus the interactions that need no sandbox: consent
 // overlays, a popup, split code boxes, password hints.
 
-const navigator = createNavigator({ timeouts: { element: 2_500, settle: 4_000, reaction: 3_000 } });
+// The navigator's own bounds (5 s for an element, 10 s to settle, 4 s for a
+// reaction): the pages below change 200 ms and 900 ms after load, and shorter
+// bounds raced those changes on a loaded machine. The bounds are ceilings, not
+// waits: a page that is ready answers at once.
+const navigator = createNavigator();
 let browser: Browser;
 let context: BrowserContext;
 

@@ -2,21 +2,18 @@
 // reset driven by the generic navigator alone: nothing here knows any site.
 // Links and codes come out of the recorded emails the way production finds
 // them (`extractReset`); texted codes and TOTP codes as a person would have them.
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { Secret, TOTP } from 'otpauth';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { choosePasswordForPage } from '../../../../activities/browser/choose-password.js';
 import { createNavigator } from '../../../../activities/browser/navigator/index.js';
 import type { Navigator, PageState, ResetEntryHints } from '../../../../activities/browser/navigator/navigator.js';
 import { extractReset } from '../../../../activities/mail/extract-reset.js';
 import { startSandbox, type Sandbox } from '../../../../sandbox/sites/index.js';
+import { launchBrowser } from '../../../support/chromium.js';
+import { createMailRecorder, type MailRecorder } from '../../../support/mail-recorder.js';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-}
+export { launchBrowser };
 
 /** A context whose Playwright calls fail instead of hanging (the navigator bounds its own waits too). */
 export async function newContext(browser: Browser): Promise<BrowserContext> {
@@ -26,37 +23,11 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
   return context;
 }
 
-interface RecordedMail {
-  to: string;
-  parsed: ParsedMail;
-}
-
-function createMailRecorder() {
-  const messages: RecordedMail[] = [];
-  return {
-    messages,
-    deliver: async (to: string, raw: string) => {
-      messages.push({ to, parsed: await simpleParser(raw) });
-    },
-    count: (to: string) => messages.filter((m) => m.to === to).length,
-    /** The `nth` (1-based) message to `to`, waited for. */
-    async waitFor(to: string, nth: number, timeoutMs = 5_000): Promise<RecordedMail> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = messages.filter((m) => m.to === to)[nth - 1];
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no email #${nth} for ${to}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-  };
-}
-
 export interface NavigatorEnv {
   sandbox: Sandbox;
   browser: Browser;
   navigator: Navigator;
-  mail: ReturnType<typeof createMailRecorder>;
+  mail: MailRecorder;
   close(): Promise<void>;
 }
 
