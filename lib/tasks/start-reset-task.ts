@@ -82,8 +82,9 @@ export async function hasMailbox(db: Db, userId: string): Promise<boolean> {
 export async function startResetTask(deps: StartResetDeps, req: StartResetRequest): Promise<{ taskId: string; workflowId: string }> {
   const { db, config } = deps;
   const { service, url } = resolveTaskService(deps.catalog, req);
-  await assertMailboxSetUp(db, req.userId);
+  // What the service lacks (no worker can run a reset) is said before what the person lacks.
   await assertResetWorkers(deps);
+  await assertMailboxSetUp(db, req.userId);
   if (req.vaultEntryId) {
     const entry = await db.vaultEntry.findFirst({ where: { id: req.vaultEntryId, userId: req.userId } });
     if (!entry) throw new AppError('not_found', 'Vault entry not found');

@@ -183,7 +183,7 @@ for (const dbKind of availableDbKinds()) {
 
       const rest: SseMessage[] = [];
       for await (const m of stream) if (!m.comment) rest.push(m);
-      expect(statusEvents(rest).at(-1)).toEqual({ id: expect.any(String), status: 'completed', vaultEntryId: entryId });
+      expect(statusEvents(rest).at(-1)).toEqual({ id: expect.any(String), status: 'completed', vaultEntryId: entryId, confirmed: true });
     });
 
     it('telewave: the code given with POST /api/tasks/{id}/otp', { timeout: 120_000 }, async () => {
@@ -200,7 +200,7 @@ for (const dbKind of availableDbKinds()) {
       await h.waitForTask(taskId, (t) => t.status === 'completed', 90_000);
       // Finished: the stream replays the end from the database; a code now is 409.
       const replay = await collectSse(await request(api, 'GET', `/api/tasks/${taskId}/stream`, { person: me }), { timeoutMs: 5_000 });
-      expect(statusEvents(replay)).toEqual([{ id: expect.any(String), status: 'completed', vaultEntryId: entryId }]);
+      expect(statusEvents(replay)).toEqual([{ id: expect.any(String), status: 'completed', vaultEntryId: entryId, confirmed: true }]);
       expect((await request(api, 'POST', `/api/tasks/${taskId}/otp`, { person: me, body: { code } })).status).toBe(409);
       const job = (await (await request(api, 'GET', `/api/jobs/${taskId}`, { person: me })).json()) as { status: string; steps: { name: string; status: string; duration: number | null }[] };
       expect(job.status).toBe('completed');

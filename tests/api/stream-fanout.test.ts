@@ -71,7 +71,7 @@ for (const dbKind of availableDbKinds()) {
       for (const messages of received) {
         const statuses = messages.filter((m) => m.event === 'status');
         const last = JSON.parse(statuses.at(-1)!.data[0]!) as { status: string; vaultEntryId: string };
-        expect(last).toEqual({ status: 'completed', vaultEntryId: entryId });
+        expect(last).toEqual({ status: 'completed', vaultEntryId: entryId, confirmed: true });
         // Ids only grow: nothing is repeated.
         const ids = messages.map((m) => Number(m.id));
         expect(ids).toEqual([...ids].sort((a, b) => a - b));

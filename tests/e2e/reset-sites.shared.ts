@@ -48,7 +48,7 @@ export function resetEverySite(dbKind: DbKind) {
           return;
         }
 
-        expect(result, JSON.stringify(result.failure)).toMatchObject({ status: 'completed', vaultEntryId: entryId });
+        expect(result, JSON.stringify(result.failure)).toMatchObject({ status: 'completed', vaultEntryId: entryId, confirmed: true });
         expect(task?.status).toBe('completed');
         expect(task?.steps.map((s) => [s.name, s.status])).toEqual([
           ['navigate', 'completed'],
