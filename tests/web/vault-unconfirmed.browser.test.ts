@@ -70,6 +70,7 @@ describe('vault: a new password waiting to be confirmed', () => {
 
     await page.goto(`${served.origin}/tasks/${me.taskId}`);
     await page.getByText('The site did not confirm the change.').waitFor();
+    await page.getByText('To confirm', { exact: true }).waitFor();
     await screenshot(page, 'vault-01-task-unconfirmed');
 
     await page.getByRole('navigation').getByRole('link', { name: 'Vault' }).click();

@@ -27,6 +27,10 @@ const statusLabels: Record<string, string> = {
 
 export const statusLabel = (status: string) => statusLabels[status] ?? status.replace(/_/g, ' ');
 
+/** A job's badge: a completed reset the site never confirmed reads "To confirm", not "Completed". */
+export const jobBadge = (job: { status: string; confirmed?: boolean | null }) =>
+  job.status === 'completed' && job.confirmed === false ? { className: 'status-to_confirm', label: 'To confirm' } : { className: `status-${job.status}`, label: statusLabel(job.status) };
+
 const stepLabels: Record<string, string> = {
   navigate: 'Open the reset page',
   enter_email: 'Enter the email address',

@@ -7,7 +7,7 @@ import { useLocation } from 'wouter';
 import { ApiError, get, messageOf, post } from '../api/client';
 import { terminalStatuses, type Job, type TaskStatusEvent } from '../api/types';
 import { ErrorNote } from '../components/form';
-import { formatDate, formatDuration, statusLabel, stepLabel } from '../components/format';
+import { formatDate, formatDuration, jobBadge, statusLabel, stepLabel } from '../components/format';
 import { PageTitle } from '../components/layout';
 import { OtpPrompt } from '../components/otp-prompt';
 
@@ -97,10 +97,11 @@ export function TaskDetailPage({ id }: { id: string }) {
     );
   }
 
+  const badge = current ? jobBadge({ status: current, confirmed: confirmedOf(status, job) }) : null;
   return (
     <div className="page">
       <PageTitle title={job ? `Reset of ${job.service}` : 'Reset'}>
-        {current && <span className={`badge status-${current}`}>{statusLabel(current)}</span>}
+        {badge && <span className={`badge ${badge.className}`}>{badge.label}</span>}
       </PageTitle>
       <p className="sr-only" role="status" aria-live="polite">
         {current ? `Status: ${statusLabel(current)}${status?.status === 'running' && status.step ? `, ${stepLabel(status.step)}` : ''}` : ''}
@@ -205,4 +206,10 @@ export function TaskDetailPage({ id }: { id: string }) {
       </div>
     </div>
   );
+}
+
+/** Whether a completed reset was confirmed: from its final stream event, else from the job. */
+function confirmedOf(status: TaskStatusEvent | null, job: Job | null): boolean | null {
+  if (status?.status === 'completed') return status.confirmed;
+  return job?.confirmed ?? null;
 }

@@ -4,7 +4,7 @@ import { Link, useLocation } from 'wouter';
 import { ApiError, get, messageOf, post, q } from '../api/client';
 import type { Job, Page, VaultEntry } from '../api/types';
 import { ErrorNote, Field, SelectField } from '../components/form';
-import { formatDate, statusLabel } from '../components/format';
+import { formatDate, jobBadge } from '../components/format';
 import { PageTitle } from '../components/layout';
 
 export function TasksPage() {
@@ -44,7 +44,7 @@ export function TasksPage() {
                 <Link href={`/tasks/${job.id}`} className="job-link">
                   {job.service}
                 </Link>
-                <span className={`badge status-${job.status}`}>{statusLabel(job.status)}</span>
+                <span className={`badge ${jobBadge(job).className}`}>{jobBadge(job).label}</span>
               </div>
               <p className="muted small">
                 Started {formatDate(job.startedAt ?? job.createdAt)}
