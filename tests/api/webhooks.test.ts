@@ -382,6 +382,8 @@ forEachDatabase('/api/webhooks', (get) => {
       });
       const res = await call(dave, 'POST', '/api/webhooks', { url: PUBLIC_URL });
       expect(res.status).toBe(409);
+      // Refused, and nothing stored: still exactly the twenty.
+      expect(await get().db.webhook.count({ where: { userId: dave.userId } })).toBe(20);
     });
   });
 

@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';
@@ -302,8 +302,14 @@ forEachDatabase('deliverWebhookWorkflow', (get) => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ attempt: 1, status: 'failed', responseStatus: 410 });
 
+    const requestsBefore = receiver.received.length;
     await sinkFor(queue).emit({ userId: user.id, taskId: task.id, type: 'reset.failed', progress: progress(task.id, { status: 'failed', seq: 5 }) });
+    // emit() has started every delivery it was going to: none for the disabled endpoint
+    // (a started one would exist now, however slowly it ran).
+    const skipped = client.workflow.getHandle(deliveryWorkflowIdFor(resetEventMessageId({ taskId: task.id, type: 'reset.failed', seq: 5 }), webhook.id));
+    await expect(skipped.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     expect(await attempts(webhook.id)).toHaveLength(1);
+    expect(receiver.received.length).toBe(requestsBefore);
   });
 
   it('delivers an event emitted twice once per subscribed endpoint, and to no one else', async () => {
