@@ -14,12 +14,15 @@ import { loadRecordedHistories, recordingMasterKey } from '../support/recorded-h
 
 const histories = loadRecordedHistories();
 
-/** Payloads of an event, other than search attributes (Temporal never runs codecs on those). */
+/**
+ * Encodings of the payloads in events, other than search attributes and patch markers'
+ * ids: Temporal never runs codecs on those, and they hold statuses, ids and patch names.
+ */
 function payloadEncodings(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) for (const n of node) payloadEncodings(n, out);
   else if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
-      if (key === 'searchAttributes' || key === 'indexedFields') continue;
+      if (key === 'searchAttributes' || key === 'indexedFields' || key === 'patch-data') continue;
       if (key === 'metadata' && value && typeof value === 'object' && 'encoding' in value) {
         out.push(Buffer.from((value as { encoding: Uint8Array }).encoding).toString());
       } else payloadEncodings(value, out);
