@@ -18,7 +18,7 @@ import { createScreenshotStore } from '../../../lib/tasks/screenshot-store.js';
 import { createTaskSecrets } from '../../../lib/tasks/task-secrets.js';
 import { createVaultStore } from '../../../lib/vault/vault-store.js';
 import { insertTaskRow } from '../../support/task-rows.js';
-import { createTestDb, type TestDb } from '../../support/test-db.js';
+import { availableDbKinds, createTestDb, type TestDb } from '../../support/test-db.js';
 
 const CODE = '482913';
 /** Codes the site received, in order. */
@@ -72,18 +72,20 @@ function asActivity<T>(fn: () => Promise<T>): Promise<T> {
   return asyncLocalStorage.run(ctx, fn);
 }
 
-describe('enterOtp', { timeout: 120_000 }, () => {
+beforeAll(startSite);
+afterAll(() => void server?.close());
+
+for (const dbKind of availableDbKinds()) describe(`enterOtp [${dbKind}]`, { timeout: 120_000 }, () => {
   let testDb: TestDb;
   let pool: BrowserPool;
   beforeAll(async () => {
-    await startSite();
-    testDb = await createTestDb('sqlite');
+    received.length = 0;
+    testDb = await createTestDb(dbKind);
     pool = createBrowserPool({ executablePath: findChromium(), allowPrivateTargets: true, logger: createLogger({ level: 'silent' }) });
   });
   afterAll(async () => {
     await pool?.closeAll();
     await testDb?.drop();
-    server?.close();
   });
 
   it('a retry after the checkpoint failed still has the typed code, and the site gets it once', async () => {
