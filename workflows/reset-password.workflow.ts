@@ -6,6 +6,27 @@
 // Browser steps run on the task queue of the one worker that holds the
 // person's browser context; if that worker disappears, another claims the
 // reset and restores the saved (encrypted) storage state.
+//
+// Changing this workflow safely. A reset runs for up to resetRunTimeoutMs
+// (hours), so a deploy meets resets in flight, and a new worker replays their
+// histories with the new code: any change in the commands it issues (an
+// activity, timer or signal added, removed, reordered or given other options
+// that show in history) fails those resets with a non-determinism error.
+//   - Put such a change behind `patched(patches.x)`: the new code where it
+//     returns true, the old code untouched where it returns false (histories
+//     recorded before the patch). Add the id to `patches`, never reuse one.
+//   - Once no run that started before the patch can be open any more (its
+//     run timeout has passed since the deploy), replace `patched(x)` by
+//     `deprecatePatch(x)` and delete the old branch; a deploy later, delete
+//     the call too.
+//   - Pure changes that issue the same commands (wording of a step's detail,
+//     logging, a query's shape) need no patch.
+//   - Record histories of the new code (`npm run histories:record`) and commit
+//     them next to the old ones: tests/workflows/replay.test.ts replays every
+//     one with this file, so CI fails a change that would break a reset in
+//     flight. Never re-record or delete an old history to make it pass.
+// Changes to the messages (reset-password.messages.ts) follow the same rule:
+// add optional fields, never rename or remove what a running reset sends.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -14,6 +35,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   TimeoutFailure,
@@ -46,6 +68,21 @@ const db = proxyActivities<TaskActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 20 },
 });
+
+/**
+ * Changes made behind `patched` (see "Changing this workflow safely" above). Resets
+ * started before a patch keep its old behaviour to their end.
+ */
+const patches = {
+  /**
+   * A CAPTCHA on the email form stops the mailbox wait; each later submit of the form
+   * takes its own snapshot and wait, so the email wait counts from the submit the site
+   * took, not from the first one.
+   */
+  mailWaitPerSubmit: 'mail-wait-per-submit',
+  /** One code answers one prompt: a second code sent during the same wait is dropped. */
+  oneCodePerPrompt: 'one-code-per-prompt',
+} as const;
 
 const MAX_OTP_ATTEMPTS = 5;
 const MAX_RESTARTS = 2;
@@ -91,6 +128,10 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
       retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: nonRetryableFailureTypes },
     });
 
+  // ---- versions: decided once, at the start of the run (see `patches`) ----
+  const mailWaitPerSubmit = patched(patches.mailWaitPerSubmit);
+  const oneCodePerPrompt = patched(patches.oneCodePerPrompt);
+
   // ---- state and handlers (set before the first await) ----
   const startedAt = new Date();
   const progress: ResetProgress = {
@@ -107,10 +148,13 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
 
   setHandler(progressQuery, () => progress);
   setHandler(submitOtpSignal, ({ otpRef }) => {
-    if (progress.waitingFor?.kind === 'otp' && otpAttemptsLeft > 0) {
-      otpAttemptsLeft--;
-      otpRefs.push(otpRef);
-    }
+    if (progress.waitingFor?.kind !== 'otp' || otpAttemptsLeft <= 0) return;
+    // A code answers the prompt it was typed at. A second one sent while that prompt
+    // waits (a double submit, two tabs) is dropped: kept, it would be typed unseen at
+    // the next prompt and use up one of the person's attempts.
+    if (oneCodePerPrompt && otpRefs.length > 0) return;
+    otpAttemptsLeft--;
+    otpRefs.push(otpRef);
   });
   setHandler(cancelSignal, (args) => {
     cancelRequested = args?.reason ?? 'cancelled by the person';
@@ -195,6 +239,7 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
 
   // ---- waits for the person ----
   async function waitForOtp(source: 'totp' | 'sms' | 'email' | 'unknown'): Promise<string> {
+    if (oneCodePerPrompt) otpRefs.length = 0; // nothing typed before this prompt answers it
     const until = new Date(Date.now() + input.otpWaitMs);
     setStatus('waiting_for_otp', {
       kind: 'otp', since: new Date().toISOString(), until: until.toISOString(), source, attemptsLeft: otpAttemptsLeft,
@@ -254,28 +299,42 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
       for (let attempt = 0; ; attempt++) {
         // navigate
         startStep('navigate', `Opening the ${begun.serviceName} password reset page…`);
-        const mailboxSnapshot = await mailSnapshot.snapshotMailbox({ taskId: input.taskId });
+        let mailboxSnapshot = await mailSnapshot.snapshotMailbox({ taskId: input.taskId });
         let nav = await browser((b) => b.openResetPage({ taskId: input.taskId }));
         failIfError(nav);
         endStep('navigate', 'completed');
 
         // The mailbox watch starts before the email is submitted: it is connected and
         // idling when the reset email lands, however fast the site sends it.
-        const mailScope = new CancellationScope();
-        const emailArrival = mailScope.run(() =>
-          mailWait.waitForResetEmail({ taskId: input.taskId, snapshot: mailboxSnapshot, expect: 'either', timeoutMs: input.emailWaitMs }),
-        );
-        emailArrival.catch(() => undefined); // observed below, or cancelled with its scope
+        let mailScope!: CancellationScope;
+        const watchMailbox = () => {
+          mailScope = new CancellationScope();
+          const arrival = mailScope.run(() =>
+            mailWait.waitForResetEmail({ taskId: input.taskId, snapshot: mailboxSnapshot, expect: 'either', timeoutMs: input.emailWaitMs }),
+          );
+          arrival.catch(() => undefined); // observed below, or cancelled with its scope
+          return arrival;
+        };
+        let emailArrival = watchMailbox();
         let found: Awaited<typeof emailArrival>;
         try {
           // enter_email
           startStep('enter_email', 'Entering the account email…');
           let entered = await browser((b) => b.submitAccountEmail({ taskId: input.taskId }));
           while (entered.next === 'captcha') {
+            // The form was not taken, so no email is on its way: the wait stops, and its
+            // clock does not run while the person deals with the CAPTCHA.
+            if (mailWaitPerSubmit) mailScope.cancel();
             await waitForCaptcha(entered.captchaVendor ?? 'unknown');
             startStep('enter_email', 'Trying again after the CAPTCHA prompt…');
             nav = await browser((b) => b.openResetPage({ taskId: input.taskId }));
             failIfError(nav);
+            if (mailWaitPerSubmit) {
+              // A snapshot taken before this submit, and a wait connected before it: the
+              // email wait counts from the submit the site takes.
+              mailboxSnapshot = await mailSnapshot.snapshotMailbox({ taskId: input.taskId });
+              emailArrival = watchMailbox();
+            }
             entered = await browser((b) => b.submitAccountEmail({ taskId: input.taskId }));
           }
           failIfError(entered);

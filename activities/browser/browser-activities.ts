@@ -263,9 +263,12 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
       }
       return withHeartbeat(async () => {
         const { session } = await sessionFor(taskId);
+        // A retry after the code went in finds no code field and only reads the page.
         const state = await navigator.enterCode(session.page, code);
-        if (otpRef) await secrets.remove(taskId, otpRef);
         const screenshotId = await checkpoint(taskId, session, 'otp');
+        // Only once the checkpoint holds the page past the code is the code no longer needed:
+        // a retry before that (the checkpoint failed, the worker died) types it again.
+        if (otpRef) await secrets.remove(taskId, otpRef);
         return toStepResult(state, task.userId, task.vaultEntryId, screenshotId);
       });
     },

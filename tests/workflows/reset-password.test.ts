@@ -4,7 +4,8 @@
 // ends. Real activities are covered by the e2e tests.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,7 +15,10 @@ import type { TaskActivities } from '../../activities/tasks/task-activities.js';
 import {
   browserClaimQueue,
   resetPasswordWorkflowName,
+  continueSignal,
+  submitOtpSignal,
   type ResetPasswordInput,
+  type ResetProgress,
   type ResetResult,
 } from '../../workflows/reset-password.messages.js';
 
@@ -71,18 +75,47 @@ afterAll(async () => {
   await workerConnection?.close();
 });
 
+interface RunHooks {
+  /** Sees every progress mirror write, as the API's database would (signals can be sent from here). */
+  onProgress?: (progress: ResetProgress, handle: WorkflowHandle) => void;
+  /**
+   * Stops the worker at the first progress write that matches, runs `whilePaused` with no
+   * worker polling (so every signal it sends reaches the workflow in one activation), then
+   * lets a new worker carry the reset on.
+   */
+  pauseWhen?: (progress: ResetProgress) => boolean;
+  whilePaused?: (handle: WorkflowHandle) => Promise<void>;
+}
+
 /** Runs one reset with scripted activities; resolves with its result (or its failure). */
-async function runReset(script: Script, input: Partial<ResetPasswordInput> = {}) {
+async function runReset(script: Script, input: Partial<ResetPasswordInput> = {}, hooks: RunHooks = {}) {
   const taskQueue = `reset-wf-${randomBytes(4).toString('hex')}`;
   const calls: string[] = [];
-  const activities = fakeActivities(taskQueue, script, calls);
-  const worker = await Worker.create({
-    connection: workerConnection,
-    namespace: inject('temporalNamespace'),
+  let handle!: WorkflowHandle;
+  let pause: (() => void) | undefined;
+  const paused = new Promise<{ paused: true }>((resolve) => (pause = () => resolve({ paused: true })));
+  const scripted = script.recordProgress ?? (async () => undefined);
+  const activities = fakeActivities(
     taskQueue,
-    workflowBundle: bundle,
-    activities,
-  });
+    {
+      ...script,
+      recordProgress: async (args) => {
+        hooks.onProgress?.(args.progress, handle);
+        if (hooks.pauseWhen?.(args.progress)) pause?.();
+        return scripted(args);
+      },
+    },
+    calls,
+  );
+  const newWorker = () =>
+    Worker.create({
+      connection: workerConnection,
+      namespace: inject('temporalNamespace'),
+      taskQueue,
+      workflowBundle: bundle,
+      activities,
+    });
+  let worker = await newWorker();
   // Browser workers take claims on their own queue; this one has every activity on both.
   const claims = await Worker.create({
     connection: workerConnection,
@@ -102,21 +135,26 @@ async function runReset(script: Script, input: Partial<ResetPasswordInput> = {})
     tuning: { heartbeat: '5 seconds', scheduleToStart: '5 seconds', mailboxGiveUp: '4 seconds' },
     ...input,
   };
-  const handle = await client.workflow.start(resetPasswordWorkflowName, { taskQueue, workflowId: `reset-wf-${taskId}`, args: [args] });
+  handle = await client.workflow.start(resetPasswordWorkflowName, { taskQueue, workflowId: `reset-wf-${taskId}`, args: [args] });
   // A reset that never ends fails the test (and is terminated, so the worker can stop).
   let timer: NodeJS.Timeout | undefined;
   const stuck = new Promise<{ stuck: true }>((resolve) => {
     timer = setTimeout(() => void handle.terminate('test: the reset did not end').finally(() => resolve({ stuck: true })), ENDS_WITHIN_MS);
   });
-  const outcome = await worker.runUntil(
-    Promise.race([
-      handle.result().then(
-        (r: ResetResult) => ({ result: r }),
-        (e: unknown) => ({ error: e }),
-      ),
-      stuck,
-    ]),
-  );
+  const ended = Promise.race([
+    handle.result().then(
+      (r: ResetResult) => ({ result: r }),
+      (e: unknown) => ({ error: e }),
+    ),
+    stuck,
+  ]);
+  let outcome = await worker.runUntil(hooks.pauseWhen ? Promise.race([ended, paused]) : ended);
+  if ('paused' in outcome) {
+    pause = undefined;
+    await hooks.whilePaused?.(handle);
+    worker = await newWorker();
+    outcome = await worker.runUntil(ended);
+  }
   clearTimeout(timer);
   claims.shutdown();
   await claimsRun;
@@ -204,3 +242,92 @@ describe('resetPasswordWorkflow, completed means confirmed', { timeout: 90_000 }
   });
 });
 
+
+describe('resetPasswordWorkflow, codes and CAPTCHAs', { timeout: 120_000 }, () => {
+  it('a code answers the prompt it was typed at: a second code sent during the same wait is not used at the next prompt', async () => {
+    const entered: string[] = [];
+    const waits: number[] = [];
+    const run = await runReset(
+      {
+        openResetLink: async () => ({ next: 'otp_prompt', otpSource: 'sms' }),
+        // The first code is wrong: the site asks again.
+        enterOtp: async ({ otpRef }) => {
+          entered.push(otpRef ?? 'totp');
+          return entered.length === 1 ? { next: 'otp_prompt', otpSource: 'sms' } : { next: 'new_password_form' };
+        },
+      },
+      {},
+      {
+        // Two codes in one go (a double submit): both signals reach the workflow in one activation.
+        pauseWhen: (p) => p.status === 'waiting_for_otp',
+        whilePaused: async (handle) => {
+          await handle.signal(submitOtpSignal, { otpRef: 'otp-A' });
+          await handle.signal(submitOtpSignal, { otpRef: 'otp-B' });
+        },
+        onProgress: (p, handle) => {
+          if (p.status !== 'waiting_for_otp' || p.waitingFor?.kind !== 'otp') return;
+          waits.push(p.waitingFor.attemptsLeft);
+          if (waits.length === 2) void handle.signal(submitOtpSignal, { otpRef: 'otp-C' });
+        },
+      },
+    );
+    expect(run).toMatchObject({ result: { status: 'completed' } });
+    // The second prompt waited for a code of its own; the extra one did not use up an attempt.
+    expect(entered).toEqual(['otp-A', 'otp-C']);
+    expect(waits).toEqual([5, 4]);
+  });
+
+  it('a CAPTCHA on the email form solved after the email wait would have run out: the reset still waits for the email', async () => {
+    let submits = 0;
+    let emailSent!: () => void;
+    const sent = new Promise<void>((resolve) => (emailSent = resolve));
+    let firstWaitEnded!: () => void;
+    const firstEnded = new Promise<void>((resolve) => (firstWaitEnded = resolve));
+    let mailWaits = 0;
+    const run = await runReset(
+      {
+        submitAccountEmail: async () => {
+          if (++submits === 1) return { next: 'captcha', captchaVendor: 'recaptcha' };
+          emailSent();
+          return { next: 'email_sent' };
+        },
+        // As the real wait: the email, or EmailTimeout once timeoutMs has passed since its
+        // mailbox snapshot was taken; cancellable.
+        waitForResetEmail: async ({ timeoutMs, snapshot }) => {
+          const n = ++mailWaits;
+          const ctx = Context.current();
+          const beat = setInterval(() => ctx.heartbeat(), 200);
+          let timer: NodeJS.Timeout | undefined;
+          try {
+            await Promise.race([
+              sent,
+              ctx.cancelled,
+              new Promise((_, reject) => {
+                const left = timeoutMs - (Date.now() - new Date(snapshot.takenAt).getTime());
+                timer = setTimeout(() => reject(ApplicationFailure.nonRetryable('No reset email arrived in time.', 'EmailTimeout')), left);
+              }),
+            ]);
+            return { kind: 'link', secretId: 'link-1', rejectedCount: 0 };
+          } finally {
+            clearInterval(beat);
+            clearTimeout(timer);
+            if (n === 1) firstWaitEnded();
+          }
+        },
+      },
+      { emailWaitMs: 3_000, captchaWaitMs: 90_000 },
+      {
+        // The person comes back from the CAPTCHA only once the first email wait is over.
+        onProgress: (p, handle) => {
+          if (p.status === 'captcha_required') void firstEnded.then(() => handle.signal(continueSignal));
+        },
+      },
+    );
+    expect(run).toMatchObject({ result: { status: 'completed' } });
+    expect(submits).toBe(2);
+    // Every submit of the form had a mailbox snapshot of its own taken before it, and its own wait.
+    const mailCalls = run.calls.filter((c) => c === 'snapshotMailbox' || c === 'submitAccountEmail');
+    expect(mailCalls).toEqual(['snapshotMailbox', 'submitAccountEmail', 'snapshotMailbox', 'submitAccountEmail']);
+    expect(mailWaits).toBe(2);
+  });
+});
