@@ -133,8 +133,8 @@ describe('waitForResetEmail against a real Dovecot', { timeout: 30_000 }, () => 
   it('wakes up on IDLE when the email arrives (latency printed, not asserted)', async () => {
     const { user, connection } = await newMailbox();
     const snapshot = await snapshotMailbox(connection, LOOPBACK);
-    // Polling is pushed out of the way: only IDLE can deliver the news in time.
-    const wait = startWait({ connection, snapshot, timeoutMs: 20_000, timing: { idlePollIntervalMs: 15_000 } });
+    // Polling is pushed past the wait's own end: only IDLE can deliver the news at all.
+    const wait = startWait({ connection, snapshot, timeoutMs: 20_000, timing: { idlePollIntervalMs: 60_000, eagerPollIntervalMs: 60_000 } });
     await wait.watching;
     await sleep(300); // let the session enter IDLE
     const raw = await compose(resetEmail(link('idle')));
