@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { executableSearchDirs } from './executables.js';
+import type { PrivateTargets } from './net/target-guard.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -75,6 +76,7 @@ const envSchema = z.object({
   XDG_CACHE_HOME: z.string().optional(),
   REKEY_PROVISION: z.enum(['auto', 'off']).default('auto'),
   REKEY_WORKER_CHECK: bool.optional(),
+  // Unset: no private target, except the sandbox's own listeners when the sandbox is on.
   REKEY_ALLOW_PRIVATE_TARGETS: bool.optional(),
   REKEY_SANDBOX: bool.optional(),
   REKEY_SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4600),
@@ -124,6 +126,17 @@ export function ownOrigins(appOrigin: string, production: boolean): string[] {
     return twin.origin;
   });
   return [own.origin, ...twins];
+}
+
+/**
+ * Where the sandbox listens (sandbox/main.ts binds its sites and Dovecot to
+ * 127.0.0.1 on these ports): the only private targets allowed by default.
+ */
+function sandboxListeners(env: z.infer<typeof envSchema>): PrivateTargets {
+  return [
+    { address: '127.0.0.1', port: env.REKEY_SANDBOX_PORT },
+    { address: '127.0.0.1', port: env.REKEY_SANDBOX_IMAP_PORT },
+  ];
 }
 
 function buildConfig(env: z.infer<typeof envSchema>) {
@@ -191,7 +204,12 @@ function buildConfig(env: z.infer<typeof envSchema>) {
      * worker on purpose; the tests of the check turn it on.
      */
     resetWorkerCheck: env.REKEY_WORKER_CHECK ?? env.NODE_ENV !== 'test',
-    allowPrivateTargets: env.REKEY_ALLOW_PRIVATE_TARGETS ?? (!production && sandbox),
+    /**
+     * Loopback and private targets Rekey may reach (resets, the browser, webhooks,
+     * mailboxes): all of them only with REKEY_ALLOW_PRIVATE_TARGETS=true; else just
+     * the sandbox's own web and IMAP listeners, when the sandbox is on.
+     */
+    allowPrivateTargets: env.REKEY_ALLOW_PRIVATE_TARGETS ?? (sandbox ? sandboxListeners(env) : false),
     sandbox,
     sandboxPorts: { web: env.REKEY_SANDBOX_PORT, imap: env.REKEY_SANDBOX_IMAP_PORT },
     waits: { emailMs: env.REKEY_EMAIL_WAIT, otpMs: env.REKEY_OTP_WAIT, captchaMs: env.REKEY_CAPTCHA_WAIT },

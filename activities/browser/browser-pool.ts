@@ -4,7 +4,7 @@
 // `open` a new context from the storage state saved after the last step.
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
 import type { Logger } from '../../lib/logger.js';
-import type { HostResolver } from '../../lib/net/target-guard.js';
+import type { HostResolver, PrivateTargets } from '../../lib/net/target-guard.js';
 import { createBrowserSession, type BrowserSession } from './browser-session.js';
 import { createEgressGuard } from './egress-guard.js';
 import { startEgressProxy } from './egress-proxy.js';
@@ -34,7 +34,7 @@ export const VIEWPORT = { width: 1280, height: 900 } as const;
 export interface BrowserPoolOptions {
   executablePath: string;
   /** REKEY_ALLOW_PRIVATE_TARGETS: the browser may reach loopback and private networks (never metadata). */
-  allowPrivateTargets: boolean;
+  allowPrivateTargets: PrivateTargets;
   logger: Logger;
   headless?: boolean;
   /** Name resolution for the egress guard (default: dns.lookup). Tests inject one. */

@@ -8,11 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { createBrowserPool, type BrowserPool, type BrowserSession } from '../../activities/browser/browser-pool.js';
 import { findChromium } from '../../activities/browser/chromium-path.js';
 import type { Logger } from '../logger.js';
+import type { PrivateTargets } from '../net/target-guard.js';
 
 export interface DiscoveryBrowserOptions {
   /** CHROMIUM_PATH; unset: the usual Debian paths. */
   chromiumPath?: string;
-  allowPrivateTargets: boolean;
+  allowPrivateTargets: PrivateTargets;
   logger: Logger;
 }
 
@@ -46,7 +47,7 @@ function releaseSlot(): void {
 
 function poolFor(options: DiscoveryBrowserOptions): PoolEntry {
   const executablePath = findChromium(options.chromiumPath);
-  const key = `${executablePath}|${options.allowPrivateTargets}`;
+  const key = `${executablePath}|${JSON.stringify(options.allowPrivateTargets)}`;
   let entry = pools.get(key);
   if (!entry) {
     entry = {
