@@ -99,6 +99,10 @@ const envSchema = z.object({
   REKEY_ARGON2_TIME_COST: z.coerce.number().int().min(1).max(20).optional(),
   REKEY_ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).optional(),
   REKEY_SUPERVISED: bool.optional(),
+  // Development only: /codec answers a caller on loopback with TEMPORAL_UI_ORIGIN's Origin
+  // without a staff key, for the local dev server's UI. `npm start` turns it on for the dev
+  // server it runs; refused in production and behind a proxy.
+  REKEY_CODEC_DEV_BYPASS: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -216,6 +220,12 @@ function buildConfig(env: z.infer<typeof envSchema>) {
     retentionDays: env.REKEY_RETENTION_DAYS,
     /** Proxy hops whose X-Forwarded-For entries are trusted; 0 = use the socket address. */
     trustProxyHops: env.REKEY_TRUST_PROXY ?? 0,
+    /**
+     * /codec without a staff key for a loopback caller with the local UI's Origin
+     * (REKEY_CODEC_DEV_BYPASS). Off unless set: the Origin is the caller's to
+     * choose, so this is for a developer's own machine only.
+     */
+    codecDevBypass: env.REKEY_CODEC_DEV_BYPASS ?? false,
     passwordHashing: {
       memoryCost: env.REKEY_ARGON2_MEMORY_KIB ?? (env.NODE_ENV === 'test' ? 1_024 : 65_536),
       timeCost: env.REKEY_ARGON2_TIME_COST ?? (env.NODE_ENV === 'test' ? 1 : 3),
@@ -251,6 +261,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (parsed.data.REKEY_DEV_OUTBOX && parsed.data.SMTP_URL) {
     throw new ConfigError('Invalid configuration:\n  REKEY_DEV_OUTBOX: on together with SMTP_URL; account emails go to one place, so pick one');
+  }
+  if (config.codecDevBypass && (config.production || config.trustProxyHops > 0)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  REKEY_CODEC_DEV_BYPASS: development only, and never behind a proxy (${config.production ? 'NODE_ENV=production' : 'REKEY_TRUST_PROXY is set'}): every request a proxy on this machine forwards comes from loopback, and the Origin header is the caller's to choose. Give staff an API key instead`,
+    );
   }
   if (config.production && !config.masterKeySource) {
     throw new ConfigError(

@@ -74,7 +74,11 @@ async function main() {
     say(`Temporal dev server on ${temporalAddress} (${elapsed()})`);
   }
 
-  const env = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, REKEY_SUPERVISED: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, REKEY_SUPERVISED: '1' };
+  // The dev server's UI on this machine decodes payloads through /codec without a
+  // staff key (README, "Support staff"), unless the person said otherwise; never
+  // behind a proxy, where every caller would look local.
+  if (settings && !config.production && config.trustProxyHops === 0) env.REKEY_CODEC_DEV_BYPASS ??= 'on';
   if (config.sandbox && tools.dovecot) {
     rmSync(path.join(runDir, 'sandbox.json'), { force: true });
     start('sandbox', 'sandbox/main.ts', env);
