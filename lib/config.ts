@@ -12,6 +12,9 @@ import type { PrivateTargets } from './net/target-guard.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/** The unprivileged user Chromium runs as when the worker is root (activities/browser/browser-user.ts). */
+export const DEFAULT_BROWSER_USER = 'rekey-browser';
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
   .transform((v) => ['true', '1', 'on', 'yes'].includes(v));
@@ -70,6 +73,11 @@ const envSchema = z.object({
   REKEY_DEV_OUTBOX: bool.optional(),
   CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   CHROMIUM_PATH: z.string().optional(),
+  // A worker running as root starts Chromium as this unprivileged user, so that its sandbox is on.
+  REKEY_BROWSER_USER: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a user name (lower-case letters, digits, _ and -)')
+    .default(DEFAULT_BROWSER_USER),
   // Where Chromium and Dovecot are looked for (see scripts/provision.ts).
   PATH: z.string().optional(),
   PLAYWRIGHT_BROWSERS_PATH: z.string().optional(),
@@ -189,6 +197,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
         : null,
     cronSecret: env.CRON_SECRET,
     chromiumPath: env.CHROMIUM_PATH,
+    /** REKEY_BROWSER_USER: who Chromium runs as when the worker runs as root (its sandbox needs a user other than root). */
+    browserUser: env.REKEY_BROWSER_USER,
     /** How the browser and Dovecot are found, and whether `npm start` may install them. */
     tools: {
       /** $PATH, plus the sbin beside each bin: nothing outside it counts as installed. */

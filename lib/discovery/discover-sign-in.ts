@@ -32,6 +32,8 @@ export interface DiscoverSignInDeps {
   allowPrivateTargets: PrivateTargets;
   /** CHROMIUM_PATH. */
   chromiumPath?: string;
+  /** REKEY_BROWSER_USER: who Chromium runs as when the API runs as root. */
+  browserUser?: string;
   now?: () => Date;
   cacheTtlMs?: number;
   timeouts?: Partial<NavigatorTimeouts>;
@@ -83,7 +85,7 @@ export async function discoverSignIn(deps: DiscoverSignInDeps, input: { url: str
 async function explore(deps: DiscoverSignInDeps, url: URL): Promise<SignInDiscovery> {
   const service = deps.catalog.byDomain(url.hostname);
   const scope: SiteScope = { url: url.href, domains: service?.domains };
-  const browser = { chromiumPath: deps.chromiumPath, allowPrivateTargets: deps.allowPrivateTargets, logger: deps.logger };
+  const browser = { chromiumPath: deps.chromiumPath, allowPrivateTargets: deps.allowPrivateTargets, browserUser: deps.browserUser, logger: deps.logger };
 
   return withDiscoveryBrowser(browser, async (session) => {
     const ctx = createNavContext({ logger: deps.logger, timeouts: { ...DISCOVERY_TIMEOUTS, ...deps.timeouts } });

@@ -13,6 +13,8 @@ import type { PrivateTargets } from '../net/target-guard.js';
 export interface DiscoveryBrowserOptions {
   /** CHROMIUM_PATH; unset: the usual Debian paths. */
   chromiumPath?: string;
+  /** REKEY_BROWSER_USER: who Chromium runs as when the API runs as root. */
+  browserUser?: string;
   allowPrivateTargets: PrivateTargets;
   logger: Logger;
 }
@@ -47,13 +49,14 @@ function releaseSlot(): void {
 
 function poolFor(options: DiscoveryBrowserOptions): PoolEntry {
   const executablePath = findChromium(options.chromiumPath);
-  const key = `${executablePath}|${JSON.stringify(options.allowPrivateTargets)}`;
+  const key = `${executablePath}|${JSON.stringify(options.allowPrivateTargets)}|${options.browserUser ?? ''}`;
   let entry = pools.get(key);
   if (!entry) {
     entry = {
       pool: createBrowserPool({
         executablePath,
         allowPrivateTargets: options.allowPrivateTargets,
+        browserUser: options.browserUser,
         logger: options.logger.child({ component: 'sign-in-discovery' }),
       }),
       busy: 0,
