@@ -8,8 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { executableSearchDirs } from './executables.js';
+import type { PrivateTargets } from './net/target-guard.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** The unprivileged user Chromium runs as when the worker is root (activities/browser/browser-user.ts). */
+export const DEFAULT_BROWSER_USER = 'rekey-browser';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
@@ -69,12 +73,18 @@ const envSchema = z.object({
   REKEY_DEV_OUTBOX: bool.optional(),
   CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   CHROMIUM_PATH: z.string().optional(),
+  // A worker running as root starts Chromium as this unprivileged user, so that its sandbox is on.
+  REKEY_BROWSER_USER: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a user name (lower-case letters, digits, _ and -)')
+    .default(DEFAULT_BROWSER_USER),
   // Where Chromium and Dovecot are looked for (see scripts/provision.ts).
   PATH: z.string().optional(),
   PLAYWRIGHT_BROWSERS_PATH: z.string().optional(),
   XDG_CACHE_HOME: z.string().optional(),
   REKEY_PROVISION: z.enum(['auto', 'off']).default('auto'),
   REKEY_WORKER_CHECK: bool.optional(),
+  // Unset: no private target, except the sandbox's own listeners when the sandbox is on.
   REKEY_ALLOW_PRIVATE_TARGETS: bool.optional(),
   REKEY_SANDBOX: bool.optional(),
   REKEY_SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4600),
@@ -97,6 +107,10 @@ const envSchema = z.object({
   REKEY_ARGON2_TIME_COST: z.coerce.number().int().min(1).max(20).optional(),
   REKEY_ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).optional(),
   REKEY_SUPERVISED: bool.optional(),
+  // Development only: /codec answers a caller on loopback with TEMPORAL_UI_ORIGIN's Origin
+  // without a staff key, for the local dev server's UI. `npm start` turns it on for the dev
+  // server it runs; refused in production and behind a proxy.
+  REKEY_CODEC_DEV_BYPASS: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -124,6 +138,17 @@ export function ownOrigins(appOrigin: string, production: boolean): string[] {
     return twin.origin;
   });
   return [own.origin, ...twins];
+}
+
+/**
+ * Where the sandbox listens (sandbox/main.ts binds its sites and Dovecot to
+ * 127.0.0.1 on these ports): the only private targets allowed by default.
+ */
+function sandboxListeners(env: z.infer<typeof envSchema>): PrivateTargets {
+  return [
+    { address: '127.0.0.1', port: env.REKEY_SANDBOX_PORT },
+    { address: '127.0.0.1', port: env.REKEY_SANDBOX_IMAP_PORT },
+  ];
 }
 
 function buildConfig(env: z.infer<typeof envSchema>) {
@@ -172,6 +197,8 @@ function buildConfig(env: z.infer<typeof envSchema>) {
         : null,
     cronSecret: env.CRON_SECRET,
     chromiumPath: env.CHROMIUM_PATH,
+    /** REKEY_BROWSER_USER: who Chromium runs as when the worker runs as root (its sandbox needs a user other than root). */
+    browserUser: env.REKEY_BROWSER_USER,
     /** How the browser and Dovecot are found, and whether `npm start` may install them. */
     tools: {
       /** $PATH, plus the sbin beside each bin: nothing outside it counts as installed. */
@@ -191,13 +218,24 @@ function buildConfig(env: z.infer<typeof envSchema>) {
      * worker on purpose; the tests of the check turn it on.
      */
     resetWorkerCheck: env.REKEY_WORKER_CHECK ?? env.NODE_ENV !== 'test',
-    allowPrivateTargets: env.REKEY_ALLOW_PRIVATE_TARGETS ?? (!production && sandbox),
+    /**
+     * Loopback and private targets Rekey may reach (resets, the browser, webhooks,
+     * mailboxes): all of them only with REKEY_ALLOW_PRIVATE_TARGETS=true; else just
+     * the sandbox's own web and IMAP listeners, when the sandbox is on.
+     */
+    allowPrivateTargets: env.REKEY_ALLOW_PRIVATE_TARGETS ?? (sandbox ? sandboxListeners(env) : false),
     sandbox,
     sandboxPorts: { web: env.REKEY_SANDBOX_PORT, imap: env.REKEY_SANDBOX_IMAP_PORT },
     waits: { emailMs: env.REKEY_EMAIL_WAIT, otpMs: env.REKEY_OTP_WAIT, captchaMs: env.REKEY_CAPTCHA_WAIT },
     retentionDays: env.REKEY_RETENTION_DAYS,
     /** Proxy hops whose X-Forwarded-For entries are trusted; 0 = use the socket address. */
     trustProxyHops: env.REKEY_TRUST_PROXY ?? 0,
+    /**
+     * /codec without a staff key for a loopback caller with the local UI's Origin
+     * (REKEY_CODEC_DEV_BYPASS). Off unless set: the Origin is the caller's to
+     * choose, so this is for a developer's own machine only.
+     */
+    codecDevBypass: env.REKEY_CODEC_DEV_BYPASS ?? false,
     passwordHashing: {
       memoryCost: env.REKEY_ARGON2_MEMORY_KIB ?? (env.NODE_ENV === 'test' ? 1_024 : 65_536),
       timeCost: env.REKEY_ARGON2_TIME_COST ?? (env.NODE_ENV === 'test' ? 1 : 3),
@@ -233,6 +271,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (parsed.data.REKEY_DEV_OUTBOX && parsed.data.SMTP_URL) {
     throw new ConfigError('Invalid configuration:\n  REKEY_DEV_OUTBOX: on together with SMTP_URL; account emails go to one place, so pick one');
+  }
+  if (config.codecDevBypass && (config.production || config.trustProxyHops > 0)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  REKEY_CODEC_DEV_BYPASS: development only, and never behind a proxy (${config.production ? 'NODE_ENV=production' : 'REKEY_TRUST_PROXY is set'}): every request a proxy on this machine forwards comes from loopback, and the Origin header is the caller's to choose. Give staff an API key instead`,
+    );
   }
   if (config.production && !config.masterKeySource) {
     throw new ConfigError(

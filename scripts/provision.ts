@@ -5,7 +5,10 @@
 //   - Chromium: CHROMIUM_PATH, a system browser on PATH, a Playwright install
 //     (activities/browser/chromium-path.ts — the worker uses the same lookup);
 //   - Dovecot for the sandbox mailbox: `dovecot` in PATH and its sbins
-//     (sandbox/mail/dovecot.ts — the sandbox uses the same lookup).
+//     (sandbox/mail/dovecot.ts — the sandbox uses the same lookup);
+//   - when running as root on Linux, the unprivileged user Chromium runs as
+//     (REKEY_BROWSER_USER; activities/browser/browser-user.ts), made with
+//     useradd: Chromium's sandbox cannot run as root (ensureBrowserUser).
 // What is missing is installed from Debian (`apt-get install chromium
 // dovecot-imapd`) when that is possible: root, Debian, apt-get on PATH and
 // REKEY_PROVISION not `off`. Otherwise the result says what to run, and the
@@ -13,6 +16,7 @@
 // One line per component says where it came from and how long it took.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createBrowserUserCommand, findSystemUser } from '../activities/browser/browser-user.js';
 import { ChromiumNotFoundError, locateChromium } from '../activities/browser/chromium-path.js';
 import type { Config } from '../lib/config.js';
 import { findExecutable } from '../lib/executables.js';
@@ -163,6 +167,41 @@ export async function provision(opts: ProvisionOptions): Promise<ProvisionResult
   const fixable = result.missing.map((m) => m.component).filter((p) => !unfixable.has(p));
   result.advice = [...installAdvice(fixable, host), ...[...unfixable.values()]];
   return result;
+}
+
+/**
+ * As root on Linux, Chromium runs as REKEY_BROWSER_USER so that its sandbox is
+ * on: the user is created (a system user, no home, no shell) when missing and
+ * provisioning is allowed. Null when nothing is missing; else what to run.
+ */
+export async function ensureBrowserUser(opts: {
+  config: Pick<Config, 'browserUser' | 'tools'>;
+  log: (line: string) => void;
+  host?: HostFacts;
+}): Promise<{ missing: string; advice: string } | null> {
+  const { config, log } = opts;
+  const host = opts.host ?? hostFacts(config.tools.searchDirs);
+  if (!host.root || host.platform !== 'linux') return null; // Chromium runs as this user, sandbox on
+  const name = config.browserUser;
+  if (findSystemUser(name)) {
+    log(`Browser user: ${name} (exists)`);
+    return null;
+  }
+  const command = createBrowserUserCommand(name);
+  const useradd = findExecutable(['useradd'], config.tools.searchDirs);
+  let why = config.tools.provision === 'off' ? 'REKEY_PROVISION=off' : 'useradd is not on PATH';
+  if (config.tools.provision !== 'off' && useradd) {
+    const t0 = Date.now();
+    try {
+      await run(useradd, command.split(' ').slice(1));
+      log(`Browser user: ${name} (created, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      return null;
+    } catch (err) {
+      why = `useradd failed: ${(err as Error).message}`;
+    }
+  }
+  log(`Browser user: ${name} missing — not created: ${why}`);
+  return { missing: `the user ${name}, which Chromium runs as under a root worker (its sandbox refuses root)`, advice: command };
 }
 
 function run(cmd: string, args: string[]): Promise<void> {

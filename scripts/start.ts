@@ -17,7 +17,7 @@ import path from 'node:path';
 import { ConfigError, getConfig, projectRoot, resolveMasterKey } from '../lib/config.js';
 import { migrateDatabase } from '../lib/db/migrate.js';
 import { ensureWebBuilt } from './build-web.js';
-import { provision, type ProvisionResult } from './provision.js';
+import { ensureBrowserUser, provision, type ProvisionResult } from './provision.js';
 import { loadDevSettings } from '../lib/temporal/dev-settings.js';
 import { startTemporalDevServer, type DevServer } from '../lib/temporal/dev-server.js';
 
@@ -55,6 +55,12 @@ async function main() {
     log: say,
   });
   printMissing(tools);
+  const browserUser = tools.chromium ? await ensureBrowserUser({ config, log: say }) : null;
+  if (browserUser) {
+    say(`Starting without ${browserUser.missing} (resets cannot run). To add it, run:`);
+    say(`    ${browserUser.advice}`);
+    say('  then run `npm start` again.');
+  }
 
   say(`database: ${config.database.provider}`);
   await migrateDatabase(config.database.url, { quiet: true });
@@ -74,7 +80,11 @@ async function main() {
     say(`Temporal dev server on ${temporalAddress} (${elapsed()})`);
   }
 
-  const env = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, REKEY_SUPERVISED: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, REKEY_SUPERVISED: '1' };
+  // The dev server's UI on this machine decodes payloads through /codec without a
+  // staff key (README, "Support staff"), unless the person said otherwise; never
+  // behind a proxy, where every caller would look local.
+  if (settings && !config.production && config.trustProxyHops === 0) env.REKEY_CODEC_DEV_BYPASS ??= 'on';
   if (config.sandbox && tools.dovecot) {
     rmSync(path.join(runDir, 'sandbox.json'), { force: true });
     start('sandbox', 'sandbox/main.ts', env);

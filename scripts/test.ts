@@ -12,7 +12,7 @@ import pg from 'pg';
 import { loadConfig, projectRoot } from '../lib/config.js';
 import { loadDevSettings } from '../lib/temporal/dev-settings.js';
 import { ensureWebBuilt } from './build-web.js';
-import { provision } from './provision.js';
+import { ensureBrowserUser, provision } from './provision.js';
 
 const say = (m: string) => console.log(`[test] ${m}`);
 const isRoot = process.getuid?.() === 0;
@@ -30,6 +30,8 @@ async function ensureTools() {
   if (tools.missing.length > 0) {
     throw new Error(`The suite needs ${tools.missing.map((m) => m.component).join(' and ')}. Run:\n  ${tools.advice.join('\n  ')}`);
   }
+  const browserUser = await ensureBrowserUser({ config, log: say });
+  if (browserUser) throw new Error(`The suite needs ${browserUser.missing}. Run:\n  ${browserUser.advice}`);
 }
 
 async function ensurePostgres() {

@@ -4,11 +4,12 @@
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { createBrowserPool } from '../activities/browser/browser-pool.js';
+import { browserLaunch, BrowserUserError } from '../activities/browser/browser-user.js';
 import { locateChromium } from '../activities/browser/chromium-path.js';
 import { createNavigator } from '../activities/browser/navigator/index.js';
 import { createRekeyCatalog } from '../lib/catalog-for-config.js';
 import { exitWithParent } from '../lib/exit-with-parent.js';
-import { getConfig, resolveMasterKey } from '../lib/config.js';
+import { ConfigError, getConfig, resolveMasterKey } from '../lib/config.js';
 import { createKeyring } from '../lib/crypto.js';
 import { createDb } from '../lib/db/index.js';
 import { createLogger } from '../lib/logger.js';
@@ -30,7 +31,7 @@ const db = createDb(config.database.url);
 // does not poll the browser queues, so resets are refused by the API and a reset
 // already under way fails with BrowserUnavailable instead of waiting forever.
 const chromium = findBrowser();
-const pool = chromium && createBrowserPool({ executablePath: chromium.path, allowPrivateTargets: config.allowPrivateTargets, logger });
+const pool = chromium && createBrowserPool({ executablePath: chromium.path, allowPrivateTargets: config.allowPrivateTargets, browserUser: config.browserUser, logger });
 const connection = await NativeConnection.connect(connectionOptions(config, config.temporal.address));
 const workers = await createRekeyWorkers({
   connection,
@@ -50,9 +51,15 @@ const workers = await createRekeyWorkers({
 function findBrowser() {
   try {
     const found = locateChromium({ configured: config.chromiumPath, searchDirs: config.tools.searchDirs, playwrightBrowsersDir: config.tools.playwrightBrowsersDir });
-    if (found) return found;
+    if (found) {
+      // Chromium runs with its sandbox on, as another user when this worker is root: check now that it can.
+      browserLaunch({ executablePath: found.path, userName: config.browserUser });
+      return found;
+    }
     logger.warn('no browser: Chromium was not found, so this worker cannot run resets. Install it (on Debian: apt-get install chromium) or set CHROMIUM_PATH, then restart the worker');
   } catch (err) {
+    // Production never runs a browser that cannot be sandboxed; development says why and runs without one.
+    if (err instanceof BrowserUserError && config.production) throw new ConfigError(`Invalid configuration:\n  REKEY_BROWSER_USER: ${err.message}`);
     logger.warn(`no browser: ${(err as Error).message}`);
   }
   return undefined;

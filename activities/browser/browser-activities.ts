@@ -10,7 +10,7 @@ import type { TaskSecrets } from '../../lib/tasks/task-secrets.js';
 import type { ScreenshotStore } from '../../lib/tasks/screenshot-store.js';
 import type { VaultStore } from '../../lib/vault/vault-store.js';
 import { hostBelongsTo } from '../../lib/domains.js';
-import { assertAllowedTarget } from '../../lib/net/target-guard.js';
+import { assertAllowedTarget, type PrivateTargets } from '../../lib/net/target-guard.js';
 import { describeResetFailure, type ResetFailureType } from '../../lib/errors.js';
 import type { BrowserPool, BrowserSession } from './browser-pool.js';
 import type { CodeSource, Navigator, PageState } from './navigator/navigator.js';
@@ -63,7 +63,7 @@ export interface BrowserActivityDeps {
   services: ServiceDirectory;
   /** This worker's own task queue: browser steps of a claimed reset run here. */
   workerQueue: string;
-  allowPrivateTargets: boolean;
+  allowPrivateTargets: PrivateTargets;
   logger: Logger;
   /** How many generated passwords may be tried after clear policy rejections. */
   maxPasswordAttempts?: number;

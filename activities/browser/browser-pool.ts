@@ -3,18 +3,20 @@
 // find it here with `get(taskId)`; on another worker (or after a crash) they
 // `open` a new context from the storage state saved after the last step.
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { DEFAULT_BROWSER_USER } from '../../lib/config.js';
 import type { Logger } from '../../lib/logger.js';
-import type { HostResolver } from '../../lib/net/target-guard.js';
+import type { HostResolver, PrivateTargets } from '../../lib/net/target-guard.js';
 import { createBrowserSession, type BrowserSession } from './browser-session.js';
+import { browserLaunch } from './browser-user.js';
 import { createEgressGuard } from './egress-guard.js';
 import { startEgressProxy } from './egress-proxy.js';
 
 export type { BrowserSession } from './browser-session.js';
 export type { BlockedRequest } from './egress-guard.js';
 
-// Playwright adds --headless itself when `headless` is true.
+// Playwright adds --headless itself when `headless` is true. No --no-sandbox:
+// Chromium's sandbox stays on (browser-user.ts says how, as root too).
 export const CHROMIUM_ARGS = [
-  '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
   '--disable-component-update',
@@ -34,8 +36,10 @@ export const VIEWPORT = { width: 1280, height: 900 } as const;
 export interface BrowserPoolOptions {
   executablePath: string;
   /** REKEY_ALLOW_PRIVATE_TARGETS: the browser may reach loopback and private networks (never metadata). */
-  allowPrivateTargets: boolean;
+  allowPrivateTargets: PrivateTargets;
   logger: Logger;
+  /** REKEY_BROWSER_USER: who Chromium runs as when this process is root; default rekey-browser. */
+  browserUser?: string;
   headless?: boolean;
   /** Name resolution for the egress guard (default: dns.lookup). Tests inject one. */
   resolver?: HostResolver;
@@ -97,8 +101,11 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   }
 
   async function launch(): Promise<RunningBrowser> {
+    const as = browserLaunch({ executablePath: options.executablePath, userName: options.browserUser ?? DEFAULT_BROWSER_USER });
     const instance = await chromium.launch({
-      executablePath: options.executablePath,
+      executablePath: as.executablePath,
+      env: as.env,
+      chromiumSandbox: true,
       headless: options.headless ?? true,
       args: CHROMIUM_ARGS,
       timeout: 30_000,
@@ -114,7 +121,7 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
     instance.on('disconnected', () => onDisconnected(launched));
     counters.launches += 1;
     running = launched;
-    logger.info({ pid: launched.pid, version }, 'chromium launched');
+    logger.info({ pid: launched.pid, version, user: as.user?.name ?? null }, 'chromium launched');
     return launched;
   }
 

@@ -10,12 +10,13 @@
 //      route never sees) fails: a reset link cannot bounce the browser away.
 //      It is attached when the page opens, so `restrictTo` takes effect at
 //      once, even when the caller does not await anything before navigating.
-// Decisions are cached per host for the context's life: one lookup per host,
-// and the proxy connects to the addresses that were judged.
+// Decisions are cached per host and port for the context's life (a private
+// address may be allowed on one port only, the sandbox's): one lookup per
+// host and port, and the proxy connects to the addresses that were judged.
 import type { BrowserContext, CDPSession, Page, Request } from 'playwright-core';
 import type { Logger } from '../../lib/logger.js';
 import { hostBelongsTo } from '../../lib/domains.js';
-import { assertAllowedHost, TargetNotAllowedError, type CheckedHost, type HostPolicy } from '../../lib/net/target-guard.js';
+import { assertAllowedHost, targetPort, TargetNotAllowedError, type CheckedHost, type HostPolicy } from '../../lib/net/target-guard.js';
 
 export type BlockReason = 'target_not_allowed' | 'restricted_host';
 
@@ -37,7 +38,8 @@ export interface EgressGuard {
   readonly blockedRequests: readonly BlockedRequest[];
   /** Hosts main-frame navigations may go to (and their subdomains); null: anywhere allowed. */
   readonly allowedHosts: readonly string[] | null;
-  checkHost(host: string): Promise<CheckedHost>;
+  /** Resolves and judges `host` for a connection to `port`; cached. */
+  checkHost(host: string, port: number): Promise<CheckedHost>;
   recordBlocked(url: string, reason: BlockReason, navigation?: boolean): void;
   /** Installs the route layer on `context` and the redirect-hop hook on every page it opens. */
   install(context: BrowserContext): Promise<void>;
@@ -54,14 +56,15 @@ export function createEgressGuard(options: { policy: HostPolicy; logger: Logger;
   const hooks = new WeakMap<Page, Promise<void>>();
   let allowedHosts: string[] | null = null;
 
-  function checkHost(host: string): Promise<CheckedHost> {
-    let decision = decisions.get(host);
+  function checkHost(host: string, port: number): Promise<CheckedHost> {
+    const key = `${host}|${port}`;
+    let decision = decisions.get(key);
     if (!decision) {
-      decision = assertAllowedHost(host, policy);
-      decisions.set(host, decision);
+      decision = assertAllowedHost(host, policy, port);
+      decisions.set(key, decision);
       // A name that does not resolve now may resolve later: forget that answer.
       decision.catch((err: unknown) => {
-        if (err instanceof TargetNotAllowedError && err.retryable) decisions.delete(host);
+        if (err instanceof TargetNotAllowedError && err.retryable) decisions.delete(key);
       });
     }
     return decision;
@@ -87,7 +90,7 @@ export function createEgressGuard(options: { policy: HostPolicy; logger: Logger;
     if (LOCAL_SCHEMES.has(url.protocol)) return null;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'target_not_allowed';
     try {
-      await checkHost(url.hostname);
+      await checkHost(url.hostname, targetPort(url)!);
     } catch {
       return 'target_not_allowed';
     }

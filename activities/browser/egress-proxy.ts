@@ -14,8 +14,8 @@ import type { Duplex } from 'node:stream';
 import { createGuardedLookup, type CheckedHost } from '../../lib/net/target-guard.js';
 
 export interface EgressProxyOptions {
-  /** Resolves and checks a host; rejects (TargetNotAllowedError) when it may not be reached. */
-  checkHost(host: string): Promise<CheckedHost>;
+  /** Resolves and checks a host for a connection to `port`; rejects (TargetNotAllowedError) when it may not be reached. */
+  checkHost(host: string, port: number): Promise<CheckedHost>;
   /** A request was refused. `origin` is scheme://host[:port], never a path or query. */
   onRefused(origin: string, error: unknown): void;
 }
@@ -33,7 +33,8 @@ const HOP_BY_HOP = new Set([
 ]);
 
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
-  const lookup = createGuardedLookup(options.checkHost);
+  // The connection goes to the addresses judged for its host and port.
+  const lookupFor = (port: number) => createGuardedLookup((host) => options.checkHost(host, port));
   const agent = new http.Agent({ keepAlive: true });
   const sockets = new Set<net.Socket | Duplex>();
   const track = (socket: net.Socket | Duplex) => {
@@ -54,17 +55,18 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       res.writeHead(400).end();
       return;
     }
-    options.checkHost(target.hostname).then(
+    const port = Number(target.port || 80);
+    options.checkHost(target.hostname, port).then(
       () => {
         const upstream = http.request(
           {
             host: target.hostname,
-            port: target.port || 80,
+            port,
             method: req.method,
             path: `${target.pathname}${target.search}`,
             headers: forwardable(req.rawHeaders),
             setHost: false, // Chromium's Host header is forwarded as it is
-            lookup,
+            lookup: lookupFor(port),
             agent,
           },
           (upstreamRes) => {
@@ -102,9 +104,9 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       return;
     }
     const origin = tunnelOrigin(target);
-    options.checkHost(target.host).then(
+    options.checkHost(target.host, target.port).then(
       () => {
-        const upstream = net.connect({ host: target.host, port: target.port, lookup });
+        const upstream = net.connect({ host: target.host, port: target.port, lookup: lookupFor(target.port) });
         track(upstream);
         upstream.once('connect', () => {
           client.write('HTTP/1.1 200 Connection Established\r\n\r\n');

@@ -43,7 +43,7 @@ export function folderOf(connection: MailboxConnection): string {
  * connection never becomes an uncaught exception.
  */
 export async function openImapClient(connection: MailboxConnection, options: OpenImapClientOptions): Promise<ImapFlow> {
-  const checked = await checkMailboxHost(connection.host, options.hostPolicy);
+  const checked = await checkMailboxHost(connection.host, connection.port, options.hostPolicy);
   const timeout = options.connectTimeoutMs ?? 15_000;
   let failure: unknown;
   for (const address of checked.addresses) {
@@ -81,9 +81,9 @@ export async function openImapClient(connection: MailboxConnection, options: Ope
 }
 
 /** The target guard for a mailbox host, in the mailbox's own error types. */
-async function checkMailboxHost(host: string, policy: HostPolicy): Promise<CheckedHost> {
+async function checkMailboxHost(host: string, port: number, policy: HostPolicy): Promise<CheckedHost> {
   try {
-    return await assertAllowedHost(host, policy);
+    return await assertAllowedHost(host, policy, port);
   } catch (err) {
     if (!(err instanceof TargetNotAllowedError)) throw err;
     // A name that does not resolve may resolve later, like any unreachable server.

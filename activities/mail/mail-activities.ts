@@ -6,6 +6,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Db } from '../../lib/db/index.js';
 import type { Logger } from '../../lib/logger.js';
 import type { MailboxStore } from '../../lib/mailbox/mailbox-store.js';
+import type { PrivateTargets } from '../../lib/net/target-guard.js';
 import type { ServiceDirectory } from '../../lib/service-directory.js';
 import type { TaskSecrets } from '../../lib/tasks/task-secrets.js';
 import { describeResetFailure } from '../../lib/errors.js';
@@ -23,7 +24,7 @@ export interface MailActivityDeps {
   services: ServiceDirectory;
   logger: Logger;
   /** REKEY_ALLOW_PRIVATE_TARGETS: the mailbox host passes the target guard at every connect. */
-  allowPrivateTargets: boolean;
+  allowPrivateTargets: PrivateTargets;
   /** DNS for DKIM keys; absent: the system resolver. */
   dkimResolver?: DNSResolver;
 }

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Keyring } from '../../lib/crypto.js';
 import type { Db } from '../../lib/db/index.js';
-import { assertAllowedHost, assertAllowedTarget, createGuardedLookup, TargetNotAllowedError, type HostResolver } from '../../lib/net/target-guard.js';
+import { assertAllowedHost, assertAllowedTarget, createGuardedLookup, targetPort, TargetNotAllowedError, type HostResolver, type PrivateTargets } from '../../lib/net/target-guard.js';
 import { firstRowOrder } from '../../lib/webhooks/enqueue-delivery.js';
 import { signWebhook } from '../../lib/webhooks/sign-webhook.js';
 import { openDeliveryPayload, openWebhookSecret } from '../../lib/webhooks/webhook-crypto.js';
@@ -20,7 +20,7 @@ export interface WebhookActivityDeps {
   db: Db;
   keyring: Keyring;
   /** REKEY_ALLOW_PRIVATE_TARGETS: checked again at every attempt, DNS may have changed. */
-  allowPrivateTargets: boolean;
+  allowPrivateTargets: PrivateTargets;
   /** Per-POST timeout; tests shorten it. */
   requestTimeoutMs?: number;
   /** Host resolution for the target guard; tests inject one. */
@@ -38,7 +38,6 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
   const { db, keyring } = deps;
   const policy = { allowPrivate: deps.allowPrivateTargets, resolver: deps.resolver };
   const timeoutMs = deps.requestTimeoutMs ?? WEBHOOK_TIMEOUT_MS;
-  const lookup = createGuardedLookup((host) => assertAllowedHost(host, policy));
 
   /** Fills this attempt's pending row (attempt 1's was stored with the event) or adds one. */
   async function record(
@@ -91,7 +90,9 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       let result: Attempt;
       let failure: ApplicationFailure | undefined;
       try {
-        await assertAllowedTarget(webhook.url, policy); // protocol, credentials, every address the name has now
+        const { url } = await assertAllowedTarget(webhook.url, policy); // protocol, credentials, every address the name has now
+        // Connect only to addresses checked again at connect time, for this URL's port.
+        const lookup = createGuardedLookup((host) => assertAllowedHost(host, policy, targetPort(url)));
         const { status } = await postWebhook({ url: webhook.url, headers, body, timeoutMs, lookup, signal: ctx.cancellationSignal });
         const durationMs = Math.round(performance.now() - started);
         if (status >= 200 && status < 300) {

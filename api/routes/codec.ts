@@ -2,8 +2,9 @@
 // payloads (https://docs.temporal.io/production-deployment/data-encryption).
 // Payloads carry ids and non-secret facts only, so decoding them reveals no
 // secret; still, only staff may call it: a staff user's API key as Bearer
-// (the UI forwards it when configured to), or — outside production — a
-// browser on this machine using the local dev server's UI.
+// (the UI forwards it when configured to), or — only with the explicit
+// development setting REKEY_CODEC_DEV_BYPASS, which `npm start` turns on for
+// the dev server it runs — a browser on this machine using that local UI.
 import { createRoute, z } from '@hono/zod-openapi';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -31,12 +32,14 @@ const toWire = (p: Payload) => ({
   data: p.data ? Buffer.from(p.data).toString('base64') : undefined,
 });
 
-function isLoopback(c: Context<AppEnv>): boolean {
+/** A direct call from this machine: a loopback socket and no proxy header (a proxy here would make every caller loopback). */
+function isFromThisMachine(c: Context<AppEnv>): boolean {
+  if (['x-forwarded-for', 'forwarded', 'x-real-ip'].some((h) => c.req.header(h) !== undefined)) return false;
   try {
     const address = getConnInfo(c).remote.address ?? '';
     return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
   } catch {
-    return false; // not served by @hono/node-server (e.g. app.request in tests)
+    return false; // not served by @hono/node-server
   }
 }
 
@@ -51,7 +54,8 @@ function requireCodecAccess(): MiddlewareHandler<AppEnv> {
       if (key.role !== 'staff') throw new AppError('forbidden', 'The codec is for staff');
       return next();
     }
-    if (!config.production && isLoopback(c) && c.req.header('origin') === config.temporal.uiOrigin) return next();
+    // The config refuses the bypass in production and behind a proxy.
+    if (config.codecDevBypass && isFromThisMachine(c) && c.req.header('origin') === config.temporal.uiOrigin) return next();
     throw new AppError('unauthorized', 'A staff API key is required (Authorization: Bearer …)');
   };
 }

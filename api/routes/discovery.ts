@@ -2,6 +2,7 @@
 // password reset starts and where to sign up, read by a real browser (see
 // lib/discovery/discover-sign-in.ts). The URL passes the target guard first.
 import { createRoute, z } from '@hono/zod-openapi';
+import { BrowserUserError } from '../../activities/browser/browser-user.js';
 import { ChromiumNotFoundError } from '../../activities/browser/chromium-path.js';
 import { discoverSignIn, SiteUnreachableError } from '../../lib/discovery/discover-sign-in.js';
 import { signInMethods } from '../../lib/discovery/sign-in-vocabulary.js';
@@ -70,7 +71,7 @@ export const discoveryRoutes = createApi().openapi(discoveryRoute, async (c) => 
   try {
     const result = await discoverSignIn(
       // The app's logger, not the request's: the browser it launches outlives this request.
-      { db, catalog, logger, allowPrivateTargets: config.allowPrivateTargets, chromiumPath: config.chromiumPath },
+      { db, catalog, logger, allowPrivateTargets: config.allowPrivateTargets, chromiumPath: config.chromiumPath, browserUser: config.browserUser },
       c.req.valid('json'),
     );
     return c.json(result, 200);
@@ -78,6 +79,7 @@ export const discoveryRoutes = createApi().openapi(discoveryRoute, async (c) => 
     if (err instanceof TargetNotAllowedError && err.details) err.details.field = 'url';
     if (err instanceof SiteUnreachableError) return c.json({ error: { code: 'site_unreachable', message: err.message } }, 502);
     if (err instanceof ChromiumNotFoundError) throw new AppError('unavailable', `Sign-in discovery needs Chromium on the server. ${err.message}`);
+    if (err instanceof BrowserUserError) throw new AppError('unavailable', `Sign-in discovery needs Chromium with its sandbox on. ${err.message}`);
     throw err;
   }
 });

@@ -123,10 +123,10 @@ const storeOf = (c: Context<AppEnv>) => {
 
 type MailboxBodyInput = z.infer<typeof MailboxBody>;
 
-/** The target guard on the host, named as the field; answers the canonical host. */
-async function checkedHost(c: Context<AppEnv>, host: string): Promise<string> {
+/** The target guard on the host (and port: a private address passes only as an allowed listener), named as the field; answers the canonical host. */
+async function checkedHost(c: Context<AppEnv>, host: string, port: number): Promise<string> {
   try {
-    return (await assertAllowedHost(host, { allowPrivate: c.get('deps').config.allowPrivateTargets })).host;
+    return (await assertAllowedHost(host, { allowPrivate: c.get('deps').config.allowPrivateTargets }, port)).host;
   } catch (err) {
     if (err instanceof TargetNotAllowedError && err.details) err.details.field = 'host';
     throw err;
@@ -143,7 +143,7 @@ const passwordNeeded = () =>
 
 /** Full settings from a body: its password, or the stored one where that is allowed. */
 async function settingsFrom(c: Context<AppEnv>, body: MailboxBodyInput): Promise<MailboxSettings & { password: string }> {
-  const host = await checkedHost(c, body.host);
+  const host = await checkedHost(c, body.host, body.port);
   const next = { host, port: body.port, secure: body.secure, user: body.user, folder: body.folder ?? 'INBOX' };
   if (body.password) return { ...next, password: body.password };
   const stored = await storeOf(c).connection(principalOf(c).userId);
@@ -183,7 +183,7 @@ export const mailboxRoutes = createApi()
     } else {
       connection = await storeOf(c).connection(principalOf(c).userId);
       if (!connection) throw new AppError('not_found', 'No mailbox configured: send the settings to test, or save them first');
-      connection = { ...connection, host: await checkedHost(c, connection.host) };
+      connection = { ...connection, host: await checkedHost(c, connection.host, connection.port) };
     }
     try {
       const result = await testMailboxConnection(connection, {

@@ -15,7 +15,7 @@ import { settle } from '../../activities/browser/navigator/settle.js';
 import type { Catalog } from '../../catalog/index.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
-import { assertAllowedTarget, TargetNotAllowedError } from '../net/target-guard.js';
+import { assertAllowedTarget, TargetNotAllowedError, type PrivateTargets } from '../net/target-guard.js';
 import { findChangePasswordUrl } from './change-password-url.js';
 import { detectSignInMethods, findForgotPasswordUrl, findSignUpUrl, isSignInPage, type ExaminedPage, type SiteScope } from './classify-sign-in.js';
 import { DISCOVERY_CACHE_TTL_MS, readCachedDiscovery, writeCachedDiscovery, type SignInDiscovery } from './discovery-cache.js';
@@ -29,9 +29,11 @@ export interface DiscoverSignInDeps {
   catalog: Catalog;
   logger: Logger;
   /** REKEY_ALLOW_PRIVATE_TARGETS. */
-  allowPrivateTargets: boolean;
+  allowPrivateTargets: PrivateTargets;
   /** CHROMIUM_PATH. */
   chromiumPath?: string;
+  /** REKEY_BROWSER_USER: who Chromium runs as when the API runs as root. */
+  browserUser?: string;
   now?: () => Date;
   cacheTtlMs?: number;
   timeouts?: Partial<NavigatorTimeouts>;
@@ -65,7 +67,7 @@ export async function discoverSignIn(deps: DiscoverSignInDeps, input: { url: str
   const cached = await readCachedDiscovery(deps.db, url.origin, now);
   if (cached) return cached;
 
-  const key = `${deps.allowPrivateTargets}|${url.origin}`;
+  const key = `${JSON.stringify(deps.allowPrivateTargets)}|${url.origin}`;
   let running = inflight.get(key);
   if (!running) {
     running = explore(deps, url)
@@ -83,7 +85,7 @@ export async function discoverSignIn(deps: DiscoverSignInDeps, input: { url: str
 async function explore(deps: DiscoverSignInDeps, url: URL): Promise<SignInDiscovery> {
   const service = deps.catalog.byDomain(url.hostname);
   const scope: SiteScope = { url: url.href, domains: service?.domains };
-  const browser = { chromiumPath: deps.chromiumPath, allowPrivateTargets: deps.allowPrivateTargets, logger: deps.logger };
+  const browser = { chromiumPath: deps.chromiumPath, allowPrivateTargets: deps.allowPrivateTargets, browserUser: deps.browserUser, logger: deps.logger };
 
   return withDiscoveryBrowser(browser, async (session) => {
     const ctx = createNavContext({ logger: deps.logger, timeouts: { ...DISCOVERY_TIMEOUTS, ...deps.timeouts } });

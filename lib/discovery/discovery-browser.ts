@@ -8,11 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { createBrowserPool, type BrowserPool, type BrowserSession } from '../../activities/browser/browser-pool.js';
 import { findChromium } from '../../activities/browser/chromium-path.js';
 import type { Logger } from '../logger.js';
+import type { PrivateTargets } from '../net/target-guard.js';
 
 export interface DiscoveryBrowserOptions {
   /** CHROMIUM_PATH; unset: the usual Debian paths. */
   chromiumPath?: string;
-  allowPrivateTargets: boolean;
+  /** REKEY_BROWSER_USER: who Chromium runs as when the API runs as root. */
+  browserUser?: string;
+  allowPrivateTargets: PrivateTargets;
   logger: Logger;
 }
 
@@ -46,13 +49,14 @@ function releaseSlot(): void {
 
 function poolFor(options: DiscoveryBrowserOptions): PoolEntry {
   const executablePath = findChromium(options.chromiumPath);
-  const key = `${executablePath}|${options.allowPrivateTargets}`;
+  const key = `${executablePath}|${JSON.stringify(options.allowPrivateTargets)}|${options.browserUser ?? ''}`;
   let entry = pools.get(key);
   if (!entry) {
     entry = {
       pool: createBrowserPool({
         executablePath,
         allowPrivateTargets: options.allowPrivateTargets,
+        browserUser: options.browserUser,
         logger: options.logger.child({ component: 'sign-in-discovery' }),
       }),
       busy: 0,

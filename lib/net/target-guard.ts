@@ -1,7 +1,9 @@
 // The one rule for every outbound target Rekey touches: a task's serviceUrl, a
 // discovery url, webhook URLs, the mailbox host and every request the browser
-// makes. Only public unicast addresses are reachable; cloud metadata endpoints
-// never are, even when private targets are allowed for development.
+// makes. Only public unicast addresses are reachable, plus the private
+// listeners a policy names (by default the sandbox's own sites and mailbox,
+// exactly their address and port); cloud metadata endpoints never are, even
+// when every private target is allowed for development.
 //
 // Hosts are first canonicalised with the WHATWG URL parser, the same algorithm
 // Chromium uses, so every odd IPv4 spelling (2130706433, 0x7f.1, 0177.0.0.1,
@@ -56,9 +58,21 @@ export type HostResolver = (hostname: string) => Promise<string[]>;
 export const systemResolver: HostResolver = async (hostname) =>
   (await dns.lookup(hostname, { all: true, family: 0, verbatim: true })).map((a) => a.address);
 
+/** A loopback or private listener, by the address it is bound to and its port. */
+export interface PrivateListener {
+  address: string;
+  port: number;
+}
+
+/**
+ * Which loopback and private targets may be reached (metadata never may):
+ * `true` every one (REKEY_ALLOW_PRIVATE_TARGETS=true), `false` none, or exactly
+ * these listeners, address and port, e.g. the sandbox's own sites and mailbox.
+ */
+export type PrivateTargets = boolean | readonly PrivateListener[];
+
 export interface HostPolicy {
-  /** REKEY_ALLOW_PRIVATE_TARGETS: loopback and private networks pass; metadata never does. */
-  allowPrivate: boolean;
+  allowPrivate: PrivateTargets;
   resolver?: HostResolver;
 }
 
@@ -115,8 +129,12 @@ export interface AddressRefusal {
   description: string;
 }
 
-/** Why `address` may not be reached, or null when it may. `address` must be an IP literal. */
-export function classifyAddress(address: string, policy: Pick<HostPolicy, 'allowPrivate'>): AddressRefusal | null {
+/**
+ * Why `address` may not be reached, or null when it may. `address` must be an IP literal;
+ * `port` is where the connection goes, unknown (undefined) when only a host is checked:
+ * a listener-only policy then allows nothing private.
+ */
+export function classifyAddress(address: string, policy: Pick<HostPolicy, 'allowPrivate'>, port?: number): AddressRefusal | null {
   let ip: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     // process() also unwraps IPv4-mapped IPv6 (::ffff:127.0.0.1) into IPv4.
@@ -128,7 +146,8 @@ export function classifyAddress(address: string, policy: Pick<HostPolicy, 'allow
   if (isMetadataAddress(ip) || (embedded && isMetadataAddress(embedded))) {
     return { reason: 'metadata', range: 'metadata', description: 'a cloud metadata address' };
   }
-  if (policy.allowPrivate) return null;
+  if (policy.allowPrivate === true) return null;
+  if (port !== undefined && Array.isArray(policy.allowPrivate) && isListener(ip, port, policy.allowPrivate)) return null;
 
   const effective = embedded ?? ip;
   let range: string = effective.range();
@@ -136,6 +155,11 @@ export function classifyAddress(address: string, policy: Pick<HostPolicy, 'allow
   if (range === 'unicast') return null;
   const description = RANGE_WORDS[range] ?? `a special-purpose address (${range})`;
   return { reason: 'blocked_address', range, description: embedded ? `${description} inside an IPv6 address` : description };
+}
+
+function isListener(ip: ipaddr.IPv4 | ipaddr.IPv6, port: number, listeners: readonly PrivateListener[]): boolean {
+  const normalized = ip.toNormalizedString();
+  return listeners.some((l) => l.port === port && ipaddr.process(l.address).toNormalizedString() === normalized);
 }
 
 function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | null {
@@ -206,16 +230,18 @@ export async function resolveHost(host: string, resolver: HostResolver = systemR
 
 /**
  * Resolves `host` and checks every address it resolves to: one private answer is
- * enough to refuse, since a client may connect to any of them.
+ * enough to refuse, since a client may connect to any of them. `port` is the port
+ * the connection goes to; a policy that allows only certain private listeners
+ * needs it (without it nothing private passes).
  */
-export async function assertAllowedHost(host: string, policy: HostPolicy): Promise<CheckedHost> {
+export async function assertAllowedHost(host: string, policy: HostPolicy, port?: number): Promise<CheckedHost> {
   const canonical = canonicalHost(host);
   if (isMetadataHostname(canonical)) {
     throw new TargetNotAllowedError('metadata', `${canonical} is a cloud metadata service, which Rekey never contacts.`);
   }
   const addresses = await resolveHost(canonical, policy.resolver);
   for (const address of addresses) {
-    const refusal = classifyAddress(address, policy);
+    const refusal = classifyAddress(address, policy, port);
     if (!refusal) continue;
     const subject = canonical === address ? address : `${canonical} resolves to ${address}, which`;
     const tail = refusal.reason === 'metadata' ? 'Rekey never contacts it.' : 'only public addresses are allowed.';
@@ -260,8 +286,15 @@ export async function assertAllowedTarget(
   const url = parseTarget(input, options);
   // Non-special schemes (imap:) keep hosts opaque, e.g. "2130706433" or "%31%32%37.0.0.1";
   // canonicalHost() runs them through the http host parser, which decodes and normalises them.
-  const checked = await assertAllowedHost(url.hostname, options);
+  const checked = await assertAllowedHost(url.hostname, options, targetPort(url));
   return { url, ...checked };
+}
+
+const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'imap:': 143, 'imaps:': 993 };
+
+/** The port a target URL connects to: its own, else its scheme's default. */
+export function targetPort(url: URL): number | undefined {
+  return url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol];
 }
 
 /**
@@ -270,7 +303,7 @@ export async function assertAllowedTarget(
  * it to a client pins the connection to what was checked, so a DNS answer that
  * changes between check and connect (rebinding) cannot reach a private address.
  *
- *   const lookup = createGuardedLookup((h) => assertAllowedHost(h, { allowPrivate }));
+ *   const lookup = createGuardedLookup((h) => assertAllowedHost(h, { allowPrivate }, port));
  *   net.connect({ host, port, lookup });
  */
 export function createGuardedLookup(check: (host: string) => Promise<CheckedHost>): LookupFunction {

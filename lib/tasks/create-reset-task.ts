@@ -1,6 +1,6 @@
 // POST /api/tasks/reset: a reset for the service at `serviceUrl`. The URL must
 // be http(s) without credentials and (unless private targets are allowed) must
-// resolve to public addresses only; the service is the catalog's when it knows
+// resolve to public addresses only, or be one of the allowed private listeners; the service is the catalog's when it knows
 // the domain, else a generic one named after the site. `passwordId` must be one
 // of the caller's vault entries.
 import type { Client } from '@temporalio/client';
@@ -23,8 +23,9 @@ export interface CreateResetTaskDeps {
 /** Checks a URL a person gave as a reset target; the error names `field`. */
 export async function checkResetTarget(deps: Pick<CreateResetTaskDeps, 'config' | 'resolver'>, url: string, field: string): Promise<URL> {
   try {
-    if (deps.config.allowPrivateTargets) return parseTarget(url);
-    return (await assertAllowedTarget(url, { allowPrivate: false, resolver: deps.resolver })).url;
+    // Every private target allowed: nothing to resolve (a name may only resolve where the worker runs).
+    if (deps.config.allowPrivateTargets === true) return parseTarget(url);
+    return (await assertAllowedTarget(url, { allowPrivate: deps.config.allowPrivateTargets, resolver: deps.resolver })).url;
   } catch (err) {
     if (err instanceof TargetNotAllowedError) throw new AppError('target_not_allowed', err.message, { field, reason: err.reason });
     throw err;

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Keyring } from '../crypto.js';
 import type { Db } from '../db/index.js';
 import { AppError } from '../errors.js';
+import type { PrivateTargets } from '../net/target-guard.js';
 import { buildTestEvent, newMessageId } from './build-event.js';
 import { checkWebhookUrl } from './check-webhook-url.js';
 import { enqueueWebhookDelivery, type EnqueuedDelivery } from './enqueue-delivery.js';
@@ -17,7 +18,7 @@ export async function sendTestEvent(opts: {
   store: WebhookStore;
   temporal: { client(): Promise<Client> };
   taskQueue: string;
-  allowPrivateTargets: boolean;
+  allowPrivateTargets: PrivateTargets;
   userId: string;
   webhookId: string;
 }): Promise<EnqueuedDelivery> {

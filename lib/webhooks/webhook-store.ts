@@ -7,7 +7,7 @@ import type { Keyring } from '../crypto.js';
 import { afterCursor, pageOf, pageOrder, pageSize, type PageRequest } from '../accounts/paginate.js';
 import type { Db } from '../db/index.js';
 import { AppError, notFound } from '../errors.js';
-import type { HostResolver } from '../net/target-guard.js';
+import type { HostResolver, PrivateTargets } from '../net/target-guard.js';
 import { checkWebhookUrl } from './check-webhook-url.js';
 import { isWebhookEventType, webhookEventTypes, type WebhookEventType } from './event-types.js';
 import { generateWebhookSecret, sealWebhookSecret } from './webhook-crypto.js';
@@ -85,7 +85,7 @@ const view = (row: WebhookRow): WebhookView => ({
   updatedAt: row.updatedAt,
 });
 
-export function createWebhookStore(deps: { db: Db; keyring: Keyring; allowPrivateTargets: boolean; resolver?: HostResolver }) {
+export function createWebhookStore(deps: { db: Db; keyring: Keyring; allowPrivateTargets: PrivateTargets; resolver?: HostResolver }) {
   const { db, keyring } = deps;
   const policy = { allowPrivate: deps.allowPrivateTargets, resolver: deps.resolver };
 

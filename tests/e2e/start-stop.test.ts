@@ -183,12 +183,16 @@ describe('npm start', () => {
     // A new reset is refused at once with the BrowserUnavailable sentence; no task is left waiting.
     const db = createDb(`file:${path.join(dataDir, 'rekey.db')}`);
     const user = await db.user.create({ data: { email: `bare-${randomBytes(3).toString('hex')}@example.com` } });
+    // A reset needs mailbox settings before anything else (409 mailbox_required); these are never used.
+    await db.mailbox.create({ data: { userId: user.id, host: 'imap.example.com', port: 993, secure: true, username: user.email, passwordEnc: randomBytes(40) } });
     const token = randomBytes(32).toString('base64url');
     await db.session.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + 3_600_000) } });
     const res = await fetch(`http://127.0.0.1:${ports.app}/api/tasks/reset`, {
       method: 'POST',
       headers: { cookie: `authjs.session-token=${token}`, origin: `http://localhost:${ports.app}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ serviceUrl: 'https://www.netflix.com/', email: user.email }),
+      // A sandbox site at the sandbox's port: a target allowed by default that needs no DNS
+      // (a public name would be resolved first, and this machine may have no DNS).
+      body: JSON.stringify({ serviceUrl: `http://papercrane.localhost:${ports.web}/`, email: user.email }),
     });
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error: { code: 'unavailable', message: resetFailures.BrowserUnavailable.reason } });

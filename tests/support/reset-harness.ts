@@ -115,6 +115,9 @@ export async function startResetHarness(opts: HarnessOptions = {}, runtimeArg?: 
     REKEY_OTP_WAIT: '90s',
     REKEY_CAPTCHA_WAIT: '3s',
     REKEY_SANDBOX: 'on',
+    // Where this sandbox listens: a worker started with these env vars allows exactly these private listeners.
+    REKEY_SANDBOX_PORT: String(sandbox.port),
+    REKEY_SANDBOX_IMAP_PORT: String(dovecot.port),
     ...opts.env,
   };
   const config: Config = loadConfig({
