@@ -48,6 +48,7 @@ for (const dbKind of availableDbKinds()) {
       h.sandbox.clearRequestLog(SITE);
       h.sandbox.setQuirks(SITE, { holdAnswerAfterPasswordSet: true });
       const first = h.startChildWorker();
+      let second: ReturnType<ResetHarness['startChildWorker']> | undefined;
       try {
         const { workflowId } = await h.startReset(person, SITE, { vaultEntryId: entryId, tuning });
         // The site changed the password; its answer is held, so nothing was promoted yet.
@@ -55,7 +56,7 @@ for (const dbKind of availableDbKinds()) {
         h.killChild(first);
         const seenBeforeCrash = h.sandbox.requestLog(SITE).length;
         h.sandbox.setQuirks(SITE, {});
-        h.startChildWorker();
+        second = h.startChildWorker();
 
         const result = await h.result(workflowId);
         expect(result, JSON.stringify(result.failure)).toMatchObject({ status: 'completed', confirmed: true });
@@ -75,6 +76,9 @@ for (const dbKind of availableDbKinds()) {
         expect([...linkOpens(log).values()]).toEqual([1]);
       } finally {
         h.sandbox.setQuirks(SITE, {});
+        // No worker outlives its test: the next one must run where it kills.
+        h.killChild(first);
+        if (second) h.killChild(second);
       }
     }, 240_000);
 
@@ -83,12 +87,18 @@ for (const dbKind of availableDbKinds()) {
       const { entryId } = await h.createSiteAccount(person, SITE);
       h.sandbox.clearRequestLog(SITE);
       const first = h.startChildWorker();
-      const { workflowId } = await h.startReset(person, SITE, { vaultEntryId: entryId, tuning });
-      await until('the reset link to be opened', () => linkOpens(h.sandbox.requestLog(SITE)).size > 0);
-      h.killChild(first);
-      h.startChildWorker();
-
-      const result = await h.result(workflowId);
+      let second: ReturnType<ResetHarness['startChildWorker']> | undefined;
+      let result: Awaited<ReturnType<ResetHarness['result']>>;
+      try {
+        const { workflowId } = await h.startReset(person, SITE, { vaultEntryId: entryId, tuning });
+        await until('the reset link to be opened', () => linkOpens(h.sandbox.requestLog(SITE)).size > 0);
+        h.killChild(first);
+        second = h.startChildWorker();
+        result = await h.result(workflowId);
+      } finally {
+        h.killChild(first);
+        if (second) h.killChild(second);
+      }
       expect(result, JSON.stringify(result.failure)).toMatchObject({ status: 'completed' });
       expect(h.sandbox.getUser(SITE, person.email)?.passwordChanges).toBe(1);
       const current = await h.currentPassword(person, entryId);
