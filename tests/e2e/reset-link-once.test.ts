@@ -110,3 +110,37 @@ for (const dbKind of availableDbKinds()) {
     }, 240_000);
   });
 }
+
+describe('a follow_link that fails after opening the link', () => {
+  let h: ResetHarness;
+  beforeAll(async () => {
+    // A short bound on page loads, so a stalled link page fails the step soon.
+    h = await startResetHarness({ sites: [SITE], navigationTimeoutMs: 5_000 });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('is retried without opening the link again: a new email is asked for instead', async () => {
+    const person = await h.createPerson('retried-link');
+    const { entryId } = await h.createSiteAccount(person, SITE);
+    h.sandbox.clearRequestLog(SITE);
+    // The first link's page never answers; the site is fine again once it was asked for.
+    h.sandbox.setQuirks(SITE, { stallPathPrefix: LINK_PATH });
+    try {
+      const { workflowId } = await h.startReset(person, SITE, { vaultEntryId: entryId, tuning });
+      await until('the reset link to be opened', () => linkOpens(h.sandbox.requestLog(SITE)).size > 0);
+      h.sandbox.setQuirks(SITE, {});
+      const result = await h.result(workflowId);
+      expect(result, JSON.stringify(result.failure)).toMatchObject({ status: 'completed' });
+    } finally {
+      h.sandbox.setQuirks(SITE, {});
+    }
+    expect(h.sandbox.getUser(SITE, person.email)?.passwordChanges).toBe(1);
+    const current = await h.currentPassword(person, entryId);
+    expect(h.sandbox.checkPassword(SITE, person.email, current!)).toBe(true);
+    const opens = linkOpens(h.sandbox.requestLog(SITE));
+    expect(opens.size).toBe(2); // the stalled one, then the one from the new email
+    for (const [, count] of opens) expect(count).toBe(1);
+  }, 240_000);
+});
