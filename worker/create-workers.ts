@@ -1,9 +1,11 @@
-// One worker process = up to three Temporal workers sharing one connection:
+// One worker process = up to four Temporal workers sharing one connection:
 //  - the shared queue: workflows, bookkeeping and mailbox activities;
 //  - the claim queue (browserClaimQueue): the activity that hands a reset to
 //    this process — polled only when this process has a browser;
 //  - this process's own queue: browser steps of the resets it claimed, where
-//    their browser contexts live — likewise only with a browser.
+//    their browser contexts live — likewise only with a browser;
+//  - its "alive" queue (browserWorkerAliveQueue): answers whether the process
+//    is still there when its browser slots are all busy.
 // Why a separate claim queue rather than a heartbeat row: Temporal already
 // knows who polls which queue (DescribeTaskQueue), so the API can tell "a
 // worker runs" from "a worker with a browser runs" without any bookkeeping of
@@ -20,7 +22,7 @@ import type { ServiceDirectory } from '../lib/service-directory.js';
 import { createScreenshotStore } from '../lib/tasks/screenshot-store.js';
 import { createTaskSecrets } from '../lib/tasks/task-secrets.js';
 import { createDataConverter } from '../lib/temporal/connection.js';
-import { browserClaimQueue } from '../workflows/reset-password.messages.js';
+import { browserClaimQueue, browserWorkerAliveQueue } from '../workflows/reset-password.messages.js';
 import { createVaultStore } from '../lib/vault/vault-store.js';
 import { createBrowserActivities } from '../activities/browser/browser-activities.js';
 import type { BrowserPool } from '../activities/browser/browser-pool.js';
@@ -132,7 +134,16 @@ export async function createRekeyWorkers(opts: {
       shutdownGraceTime,
       maxConcurrentActivityTaskExecutions: opts.maxBrowserSessions ?? 4,
     });
-    workers.push(claims, browser);
+    // Answers "still there?" whatever the browser slots are doing: a busy worker is not a lost one.
+    const alive = await Worker.create({
+      connection: opts.connection,
+      namespace,
+      taskQueue: browserWorkerAliveQueue(browserQueue),
+      dataConverter,
+      activities: { browserWorkerAlive: browserActivities.browserWorkerAlive },
+      shutdownGraceTime,
+    });
+    workers.push(claims, browser, alive);
   }
 
   let running: Promise<void> | undefined;

@@ -209,6 +209,15 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
       return { queue: deps.workerQueue };
     },
 
+    /**
+     * Runs on this process's own "alive" queue, which full browser slots do not block:
+     * a browser step that waited its whole schedule-to-start on a busy worker asks
+     * here before the reset is moved to another one.
+     */
+    async browserWorkerAlive(): Promise<{ sessions: number }> {
+      return { sessions: pool.stats().sessions };
+    },
+
     /** navigate: a fresh context at the page that asks for the account email. */
     async openResetPage({ taskId }: { taskId: string }): Promise<BrowserStepResult> {
       const task = await loadTask(taskId);

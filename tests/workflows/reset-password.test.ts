@@ -13,6 +13,7 @@ import type { MailActivities } from '../../activities/mail/mail-activities.js';
 import type { TaskActivities } from '../../activities/tasks/task-activities.js';
 import {
   browserClaimQueue,
+  browserWorkerAliveQueue,
   resetPasswordWorkflowName,
   type ResetPasswordInput,
   type ResetResult,
@@ -256,7 +257,7 @@ describe('resetPasswordWorkflow, a busy browser worker is not a lost one', { tim
     const alive = await Worker.create({
       connection: workerConnection,
       namespace: ns,
-      taskQueue: aliveQueueOf(browserQueue),
+      taskQueue: browserWorkerAliveQueue(browserQueue),
       activities: {
         browserWorkerAlive: async () => {
           pings++;
