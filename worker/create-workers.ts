@@ -26,6 +26,8 @@ import { browserClaimQueue, browserWorkerAliveQueue } from '../workflows/reset-p
 import { createVaultStore } from '../lib/vault/vault-store.js';
 import { createBrowserActivities } from '../activities/browser/browser-activities.js';
 import type { BrowserPool } from '../activities/browser/browser-pool.js';
+import { createSessionLedger } from '../activities/browser/session-ledger.js';
+import { createSessionReaper, type SessionReaper } from '../activities/browser/session-reaper.js';
 import type { Navigator } from '../activities/browser/navigator/navigator.js';
 import { createMailActivities } from '../activities/mail/mail-activities.js';
 import { createTaskActivities, type ResetEventSink } from '../activities/tasks/task-activities.js';
@@ -62,6 +64,8 @@ export async function createRekeyWorkers(opts: {
   workflowBundle: { code: string };
   /** Browser contexts this process drives at once. */
   maxBrowserSessions?: number;
+  /** How often contexts of ended or moved resets are looked for and closed; default one minute. */
+  sessionReapIntervalMs?: number;
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }): Promise<RekeyWorkers> {
   const { deps } = opts;
@@ -83,6 +87,9 @@ export async function createRekeyWorkers(opts: {
   const taskActivities = createTaskActivities({ db, vault, events: deps.events, logger: deps.logger, phoneOtpLink: deps.phoneOtpLink ?? phoneOtpLinkFor({ db, keyring, config }) });
   const webhookActivities = createWebhookActivities({ db, keyring, allowPrivateTargets: config.allowPrivateTargets });
   const mailActivities = createMailActivities({ db, mailboxes, secrets, services: deps.services, logger: deps.logger, allowPrivateTargets: config.allowPrivateTargets });
+  const ledger = createSessionLedger();
+  const reaper: SessionReaper | undefined =
+    deps.pool && createSessionReaper({ db, pool: deps.pool, secrets, ledger, logger: deps.logger, intervalMs: opts.sessionReapIntervalMs });
   const browserActivities = deps.pool && secretSafe(createBrowserActivities({
     db,
     pool: deps.pool,
@@ -94,6 +101,7 @@ export async function createRekeyWorkers(opts: {
     workerQueue: browserQueue,
     allowPrivateTargets: config.allowPrivateTargets,
     logger: deps.logger,
+    ledger,
   }), { logger, ownTypes, fallback: { type: 'SiteChanged', message: describeResetFailure('SiteChanged'), retryable: true } });
 
   const shutdownGraceTime = opts.shutdownGraceTime ?? '60 seconds';
@@ -150,12 +158,14 @@ export async function createRekeyWorkers(opts: {
   return {
     browserQueue: browserActivities ? browserQueue : undefined,
     run() {
+      reaper?.start();
       running ??= Promise.all(workers.map((w) => w.run())).then(() => undefined);
       return running;
     },
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await running;
+      await reaper?.stop();
     },
   };
 }
