@@ -1,9 +1,11 @@
-// One worker process = up to three Temporal workers sharing one connection:
+// One worker process = up to four Temporal workers sharing one connection:
 //  - the shared queue: workflows, bookkeeping and mailbox activities;
 //  - the claim queue (browserClaimQueue): the activity that hands a reset to
 //    this process — polled only when this process has a browser;
 //  - this process's own queue: browser steps of the resets it claimed, where
-//    their browser contexts live — likewise only with a browser.
+//    their browser contexts live — likewise only with a browser;
+//  - its "alive" queue (browserWorkerAliveQueue): answers whether the process
+//    is still there when its browser slots are all busy.
 // Why a separate claim queue rather than a heartbeat row: Temporal already
 // knows who polls which queue (DescribeTaskQueue), so the API can tell "a
 // worker runs" from "a worker with a browser runs" without any bookkeeping of
@@ -20,10 +22,12 @@ import type { ServiceDirectory } from '../lib/service-directory.js';
 import { createScreenshotStore } from '../lib/tasks/screenshot-store.js';
 import { createTaskSecrets } from '../lib/tasks/task-secrets.js';
 import { createDataConverter } from '../lib/temporal/connection.js';
-import { browserClaimQueue } from '../workflows/reset-password.messages.js';
+import { browserClaimQueue, browserWorkerAliveQueue } from '../workflows/reset-password.messages.js';
 import { createVaultStore } from '../lib/vault/vault-store.js';
 import { createBrowserActivities } from '../activities/browser/browser-activities.js';
 import type { BrowserPool } from '../activities/browser/browser-pool.js';
+import { createSessionLedger } from '../activities/browser/session-ledger.js';
+import { createSessionReaper, type SessionReaper } from '../activities/browser/session-reaper.js';
 import type { Navigator } from '../activities/browser/navigator/navigator.js';
 import { createMailActivities } from '../activities/mail/mail-activities.js';
 import { createTaskActivities, type ResetEventSink } from '../activities/tasks/task-activities.js';
@@ -60,6 +64,8 @@ export async function createRekeyWorkers(opts: {
   workflowBundle: { code: string };
   /** Browser contexts this process drives at once. */
   maxBrowserSessions?: number;
+  /** How often contexts of ended or moved resets are looked for and closed; default one minute. */
+  sessionReapIntervalMs?: number;
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }): Promise<RekeyWorkers> {
   const { deps } = opts;
@@ -81,6 +87,9 @@ export async function createRekeyWorkers(opts: {
   const taskActivities = createTaskActivities({ db, vault, events: deps.events, logger: deps.logger, phoneOtpLink: deps.phoneOtpLink ?? phoneOtpLinkFor({ db, keyring, config }) });
   const webhookActivities = createWebhookActivities({ db, keyring, allowPrivateTargets: config.allowPrivateTargets });
   const mailActivities = createMailActivities({ db, mailboxes, secrets, services: deps.services, logger: deps.logger, allowPrivateTargets: config.allowPrivateTargets });
+  const ledger = createSessionLedger();
+  const reaper: SessionReaper | undefined =
+    deps.pool && createSessionReaper({ db, pool: deps.pool, secrets, ledger, logger: deps.logger, intervalMs: opts.sessionReapIntervalMs });
   const browserActivities = deps.pool && secretSafe(createBrowserActivities({
     db,
     pool: deps.pool,
@@ -92,6 +101,7 @@ export async function createRekeyWorkers(opts: {
     workerQueue: browserQueue,
     allowPrivateTargets: config.allowPrivateTargets,
     logger: deps.logger,
+    ledger,
   }), { logger, ownTypes, fallback: { type: 'SiteChanged', message: describeResetFailure('SiteChanged'), retryable: true } });
 
   const shutdownGraceTime = opts.shutdownGraceTime ?? '60 seconds';
@@ -132,19 +142,30 @@ export async function createRekeyWorkers(opts: {
       shutdownGraceTime,
       maxConcurrentActivityTaskExecutions: opts.maxBrowserSessions ?? 4,
     });
-    workers.push(claims, browser);
+    // Answers "still there?" whatever the browser slots are doing: a busy worker is not a lost one.
+    const alive = await Worker.create({
+      connection: opts.connection,
+      namespace,
+      taskQueue: browserWorkerAliveQueue(browserQueue),
+      dataConverter,
+      activities: { browserWorkerAlive: browserActivities.browserWorkerAlive },
+      shutdownGraceTime,
+    });
+    workers.push(claims, browser, alive);
   }
 
   let running: Promise<void> | undefined;
   return {
     browserQueue: browserActivities ? browserQueue : undefined,
     run() {
+      reaper?.start();
       running ??= Promise.all(workers.map((w) => w.run())).then(() => undefined);
       return running;
     },
     async shutdown() {
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await running;
+      await reaper?.stop();
     },
   };
 }

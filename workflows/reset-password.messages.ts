@@ -129,3 +129,10 @@ export const sharedTaskQueueDefault = 'rekey-resets';
  */
 export const browserClaimQueue = (taskQueue: string) => `${taskQueue}/browser-claims`;
 
+
+/**
+ * A browser worker process's own "are you still there?" queue, polled by a worker
+ * of its own so that full browser slots never keep it from answering: a step that
+ * waited past its schedule-to-start on a busy worker is not taken for a lost one.
+ */
+export const browserWorkerAliveQueue = (browserQueue: string) => `${browserQueue}/alive`;

@@ -49,6 +49,7 @@ import type { TaskActivities } from '../activities/tasks/task-activities.js';
 import { describeResetFailure, isResetFailureType, nonRetryableFailureTypes, type ResetFailureType } from '../lib/errors.js';
 import {
   browserClaimQueue,
+  browserWorkerAliveQueue,
   cancelSignal,
   continueSignal,
   progressQuery,
@@ -87,6 +88,8 @@ const patches = {
 const MAX_OTP_ATTEMPTS = 5;
 const MAX_RESTARTS = 2;
 const MAX_WORKER_CLAIMS = 4;
+/** Schedule-to-start periods one browser step may wait for a slot on a worker that answers it is alive. */
+const MAX_BUSY_WAITS = 40;
 
 export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<ResetResult> {
   const tuning = { heartbeat: '20 seconds', scheduleToStart: '15 seconds', browserWait: '2 minutes', mailboxGiveUp: '3 minutes', ...input.tuning } as {
@@ -221,8 +224,29 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
       throw ApplicationFailure.create({ type: 'BrowserUnavailable', message: describeResetFailure('BrowserUnavailable'), nonRetryable: true });
     }
   };
-  /** Runs a browser activity; if its worker is gone, moves to another one and tries again. */
+  const aliveOn = (queue: string) =>
+    proxyActivities<Pick<BrowserActivities, 'browserWorkerAlive'>>({
+      taskQueue: browserWorkerAliveQueue(queue),
+      scheduleToStartTimeout: tuning.scheduleToStart,
+      startToCloseTimeout: '10 seconds',
+      retry: { maximumAttempts: 1 },
+    });
+  /** Whether the worker behind `queue` still answers (on its own queue, which busy browser slots do not block). */
+  const workerAnswers = async (queue: string): Promise<boolean> => {
+    try {
+      await aliveOn(queue).browserWorkerAlive();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /**
+   * Runs a browser activity; if its worker is gone, moves to another one and tries again.
+   * A step that could not start in time on a worker that still answers found every
+   * browser slot busy: it waits for one there, where the context lives, instead.
+   */
   async function browser<T extends { screenshotId?: string }>(call: (b: ReturnType<typeof browserOn>) => Promise<T>): Promise<T> {
+    let busyWaits = 0;
     for (;;) {
       if (!browserQueue) await claimWorker();
       try {
@@ -231,6 +255,16 @@ export async function resetPasswordWorkflow(input: ResetPasswordInput): Promise<
         return result;
       } catch (err) {
         if (!workerLost(err)) throw err;
+        if (
+          timedOut(err, TimeoutType.SCHEDULE_TO_START) &&
+          busyWaits < MAX_BUSY_WAITS &&
+          patched('busy-browser-worker-is-not-lost') &&
+          (await workerAnswers(browserQueue))
+        ) {
+          busyWaits++;
+          log.info('browser worker busy; waiting for a slot', { taskId: input.taskId });
+          continue;
+        }
         log.warn('browser worker lost; moving the reset to another worker', { taskId: input.taskId });
         browserQueue = '';
       }

@@ -16,6 +16,7 @@ import type { BrowserPool, BrowserSession } from './browser-pool.js';
 import type { CodeSource, Navigator, PageState } from './navigator/navigator.js';
 import { choosePasswordForPage } from './choose-password.js';
 import { redactedSummary } from '../secret-safe.js';
+import { createSessionLedger, type SessionLedger } from './session-ledger.js';
 import type { ServiceDirectory } from '../../lib/service-directory.js';
 
 export type BrowserNext =
@@ -67,16 +68,21 @@ export interface BrowserActivityDeps {
   logger: Logger;
   /** How many generated passwords may be tried after clear policy rejections. */
   maxPasswordAttempts?: number;
+  /** Shared with the session reaper (worker/create-workers.ts); one of its own otherwise. */
+  ledger?: SessionLedger;
 }
 
 interface SavedBrowserState {
   storageState: string;
   url: string;
+  /** Secret id of the reset link opened in this context: its page may not be reached again by URL. */
+  openedLink?: string;
 }
 
 export function createBrowserActivities(deps: BrowserActivityDeps) {
   const { db, pool, navigator, vault, secrets, screenshots, services } = deps;
   const maxPasswordAttempts = deps.maxPasswordAttempts ?? 4;
+  const ledger = deps.ledger ?? createSessionLedger();
 
   async function loadTask(taskId: string) {
     const task = await db.task.findUnique({ where: { id: taskId } });
@@ -85,22 +91,43 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
     return { ...task, vaultEntryId: task.vaultEntryId };
   }
 
-  /** This task's browser session: the live one, or one restored from the saved state (another worker's). */
-  async function sessionFor(taskId: string): Promise<{ session: BrowserSession; restored: boolean }> {
+  /**
+   * This task's browser session: the live one if it is current, or one restored from
+   * the saved state (another worker's, or a later one than this worker's context).
+   * `pageLost`: the saved page is the reset link's own (its URL carries the token), so
+   * it is not reloaded: that would open the link a second time, and single-use links
+   * die on open. The caller asks for a new email instead.
+   */
+  async function sessionFor(taskId: string): Promise<{ session: BrowserSession; restored: boolean; pageLost: boolean }> {
+    const saved = await secrets.latestEntry(taskId, 'storage_state');
     const live = pool.get(taskId);
-    if (live) return { session: live, restored: false };
-    const saved = await secrets.latest(taskId, 'storage_state');
+    if (live) {
+      const mine = ledger.notes(live).checkpointId;
+      if (!saved || mine === undefined || mine === saved.id) return { session: live, restored: false, pageLost: false };
+      await pool.close(taskId); // stale: the reset went on elsewhere since this context's last step
+    }
     if (!saved) throw ApplicationFailure.nonRetryable('no browser state to resume from', 'SessionLost');
-    const { storageState, url } = JSON.parse(saved) as SavedBrowserState;
+    const { storageState, url, openedLink } = JSON.parse(saved.value) as SavedBrowserState;
     const session = await pool.open(taskId, { storageState });
-    if (url && url !== 'about:blank') await session.page.goto(url, { waitUntil: 'domcontentloaded' });
-    return { session, restored: true };
+    Object.assign(ledger.notes(session), { checkpointId: saved.id, openedLink });
+    if (!url || url === 'about:blank') return { session, restored: true, pageLost: false };
+    if (openedLink && (await carriesResetLink(taskId, openedLink, url))) return { session, restored: true, pageLost: true };
+    await session.page.goto(url, { waitUntil: 'domcontentloaded' });
+    return { session, restored: true, pageLost: false };
+  }
+
+  /** Whether loading `url` would open the reset link again: its own address, or one carrying its token. */
+  async function carriesResetLink(taskId: string, linkSecretId: string, url: string): Promise<boolean> {
+    const link = await secrets.get(taskId, linkSecretId);
+    if (!link) return true; // cannot tell: never risk a second open
+    return urlCarriesLink(url, link.value);
   }
 
   /** Saves where we are (encrypted) and a screenshot (taken after submits: never a typed secret on screen). */
   async function checkpoint(taskId: string, session: BrowserSession, step: string): Promise<string | undefined> {
-    const state: SavedBrowserState = { storageState: await session.exportStorageState(), url: session.page.url() };
-    await secrets.replace(taskId, 'storage_state', JSON.stringify(state));
+    const notes = ledger.notes(session);
+    const state: SavedBrowserState = { storageState: await session.exportStorageState(), url: session.page.url(), openedLink: notes.openedLink };
+    notes.checkpointId = await secrets.replace(taskId, 'storage_state', JSON.stringify(state));
     try {
       return await screenshots.save(taskId, step, await session.screenshot(), 'image/jpeg');
     } catch (err) {
@@ -109,13 +136,13 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
     }
   }
 
-  /** Keeps the activity alive in Temporal's eyes while a page is slow; stops when cancelled. */
-  async function withHeartbeat<T>(fn: () => Promise<T>): Promise<T> {
+  /** Keeps the activity alive in Temporal's eyes while a page is slow; stops when cancelled. Marks the context in use. */
+  async function withHeartbeat<T>(taskId: string, fn: () => Promise<T>): Promise<T> {
     const ctx = Context.current();
     const timer = setInterval(() => ctx.heartbeat(), 2_000);
     try {
       ctx.heartbeat();
-      return await fn();
+      return await ledger.use(taskId, fn);
     } finally {
       clearInterval(timer);
     }
@@ -123,6 +150,35 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
 
   async function hasTotp(userId: string, entryId: string): Promise<boolean> {
     return (await vault.totpSecret(userId, entryId)) !== null;
+  }
+
+  /**
+   * follow_link again after the link was opened (a retry, or a move to another worker):
+   * the page it led to is used if this context still shows it; otherwise a new email
+   * is asked for (`link_expired`), never a second open.
+   */
+  async function readOpenedLinkPage(
+    task: { userId: string; vaultEntryId: string; id: string },
+    session: BrowserSession,
+    secretId: string,
+    pageLost: boolean,
+    domains: readonly string[],
+  ): Promise<BrowserStepResult> {
+    const page = session.page;
+    let host = '';
+    try {
+      host = new URL(page.url()).hostname;
+    } catch {
+      /* about:blank, chrome-error: not the link's page */
+    }
+    if (pageLost || ledger.notes(session).openedLink !== secretId || !hostBelongsTo(host, domains)) {
+      deps.logger.info({ taskId: task.id }, 'reset link already opened and its page is gone; asking for a new email');
+      return { next: 'link_expired' };
+    }
+    const state = await navigator.detectPageState(page);
+    if (!afterLinkStates.has(state.kind)) return { next: 'link_expired' };
+    const screenshotId = await checkpoint(task.id, session, 'follow_link');
+    return toStepResult(state, task.userId, task.vaultEntryId, screenshotId);
   }
 
   async function toStepResult(state: PageState, userId: string, entryId: string, screenshotId?: string): Promise<BrowserStepResult> {
@@ -153,6 +209,15 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
       return { queue: deps.workerQueue };
     },
 
+    /**
+     * Runs on this process's own "alive" queue, which full browser slots do not block:
+     * a browser step that waited its whole schedule-to-start on a busy worker asks
+     * here before the reset is moved to another one.
+     */
+    async browserWorkerAlive(): Promise<{ sessions: number }> {
+      return { sessions: pool.stats().sessions };
+    },
+
     /** navigate: a fresh context at the page that asks for the account email. */
     async openResetPage({ taskId }: { taskId: string }): Promise<BrowserStepResult> {
       const task = await loadTask(taskId);
@@ -160,7 +225,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
       await assertAllowedTarget(task.serviceUrl, { allowPrivate: deps.allowPrivateTargets }).catch(() => {
         throw ApplicationFailure.create({ type: 'TargetNotAllowed', message: describeResetFailure('TargetNotAllowed'), nonRetryable: true });
       });
-      return withHeartbeat(async () => {
+      return withHeartbeat(taskId, async () => {
         await pool.close(taskId);
         const session = await pool.open(taskId, {});
         const state = await navigator.openResetEntry(session.page, { serviceUrl: task.serviceUrl, resetUrl: service.resetUrl, loginUrl: service.loginUrl, accountEmail: task.email });
@@ -174,7 +239,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
     async submitAccountEmail({ taskId }: { taskId: string }): Promise<BrowserStepResult> {
       const task = await loadTask(taskId);
       const service = services.forTask(task);
-      return withHeartbeat(async () => {
+      return withHeartbeat(taskId, async () => {
         const { session } = await sessionFor(taskId);
         let state = await navigator.detectPageState(session.page);
         if (state.kind !== 'email_form') {
@@ -203,8 +268,14 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
       const service = services.forTask(task);
       const secret = await secrets.get(taskId, secretId);
       if (!secret || secret.kind !== 'reset_link') throw ApplicationFailure.nonRetryable('reset link missing', 'ResetLinkNotFound');
-      return withHeartbeat(async () => {
-        const { session } = await sessionFor(taskId);
+      // Opened at most once: the marker is written before the link is, so no retry and no
+      // other worker ever loads it again (single-use links die on open).
+      const openedBefore = await secrets.has(taskId, 'link_opened', secretId);
+      return withHeartbeat(taskId, async () => {
+        const { session, pageLost } = await sessionFor(taskId);
+        if (openedBefore) return readOpenedLinkPage(task, session, secretId, pageLost, service.domains);
+        await secrets.put(taskId, 'link_opened', secretId);
+        ledger.notes(session).openedLink = secretId;
         // Every hop of the link, redirects included, must stay on the service's hosts. A link
         // that starts elsewhere (a click tracker) was refused with its email: never opened,
         // not even to see where it leads. (Older histories still pass `checkRedirect`: ignored.)
@@ -217,7 +288,13 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
         try {
           await page.goto(secret.value, { waitUntil: 'domcontentloaded' });
         } catch (err) {
-          if (!/ERR_BLOCKED_BY_CLIENT/.test((err as Error).message)) throw err;
+          if (!/ERR_BLOCKED_BY_CLIENT/.test((err as Error).message)) {
+            // The link's page did not load (too slow, a network error): the link may be spent
+            // all the same, and is never opened again. A new email gets a fresh one.
+            deps.logger.warn({ taskId, err: redactedSummary(err) }, 'reset link page did not load; asking for a new email');
+            await page.goto('about:blank').catch(() => undefined); // stops the load still under way
+            return { next: 'link_expired' };
+          }
           refused = true;
           await refusedPage; // Chromium's error page commits just after goto rejects
         } finally {
@@ -240,8 +317,9 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
       const task = await loadTask(taskId);
       const secret = await secrets.get(taskId, secretId);
       if (!secret || secret.kind !== 'email_code') throw ApplicationFailure.nonRetryable('emailed code missing', 'ResetLinkNotFound');
-      return withHeartbeat(async () => {
-        const { session } = await sessionFor(taskId);
+      return withHeartbeat(taskId, async () => {
+        const { session, pageLost } = await sessionFor(taskId);
+        if (pageLost) return { next: 'link_expired' };
         const state = await navigator.enterCode(session.page, secret.value);
         const screenshotId = await checkpoint(taskId, session, 'follow_link');
         return toStepResult(state, task.userId, task.vaultEntryId, screenshotId);
@@ -261,8 +339,10 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
         if (!secret || secret.kind !== 'otp') throw ApplicationFailure.nonRetryable('submitted code missing', 'OtpRejected');
         code = secret.value;
       }
-      return withHeartbeat(async () => {
-        const { session } = await sessionFor(taskId);
+      return withHeartbeat(taskId, async () => {
+        const { session, pageLost } = await sessionFor(taskId);
+        // The code prompt was the reset link's page: only a new link gets back to it.
+        if (pageLost) return { next: 'link_expired' };
         // A retry after the code went in finds no code field and only reads the page.
         const state = await navigator.enterCode(session.page, code);
         const screenshotId = await checkpoint(taskId, session, 'otp');
@@ -281,10 +361,22 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
     async setNewPassword({ taskId }: { taskId: string }): Promise<SetPasswordResult> {
       const task = await loadTask(taskId);
       const service = services.forTask(task);
-      return withHeartbeat(async () => {
-        const { session } = await sessionFor(taskId);
+      let pending = await vault.pendingForTask(task.userId, task.vaultEntryId, taskId);
+      if (pending && (await secrets.has(taskId, 'password_submitted', pending.versionId))) {
+        // Submitted before a crash (or before an answer that never came): the site may have
+        // taken it, and the link is likely used up. Whatever the page would say now, only a
+        // sign-in with `pending` can tell; never a second submit (its "link expired" would
+        // read as a rejection of a password the site accepted).
+        return { outcome: 'unverified', versionId: pending.versionId };
+      }
+      return withHeartbeat(taskId, async () => {
+        const { session, pageLost } = await sessionFor(taskId);
+        if (pageLost) {
+          // The form was the reset link's own page, in a context that is gone: reloading it
+          // would open the link again. Nothing was submitted, so a new email is safe.
+          return { outcome: 'restart', failureType: 'ResetLinkNotFound' };
+        }
         const page = session.page;
-        let pending = await vault.pendingForTask(task.userId, task.vaultEntryId, taskId);
         let state = await navigator.detectPageState(page);
         if (pending && state.kind !== 'new_password_form') {
           // We submitted before a crash and the form is gone: a sign-in decides what happened.
@@ -308,6 +400,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
             const versionId = await vault.addPending(task.userId, task.vaultEntryId, taskId, password);
             pending = { versionId, password };
           }
+          await secrets.put(taskId, 'password_submitted', pending.versionId); // before the click: a retry must know it may have happened
           state = await navigator.submitNewPassword(page, pending.password);
           if (state.kind === 'password_changed') {
             await vault.promote(task.vaultEntryId, pending.versionId);
@@ -322,6 +415,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
             return { outcome: 'rejected', failureType: 'PasswordRejected', screenshotId: await checkpoint(taskId, session, 'set_password') };
           }
           if (state.kind === 'error' && state.reason === 'link_expired') {
+            // The answer to this password's only submit: the site refused the form, so it never took it.
             await vault.markRejected(pending.versionId);
             return { outcome: 'restart', failureType: 'ResetLinkNotFound', screenshotId: await checkpoint(taskId, session, 'set_password') };
           }
@@ -343,7 +437,7 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
       const pending = await vault.pendingForTask(task.userId, task.vaultEntryId, taskId);
       const candidate = pending ?? (await vault.currentPassword(task.userId, task.vaultEntryId));
       if (!candidate) return { outcome: 'failed', detail: 'No password to verify' };
-      return withHeartbeat(async () => {
+      return withHeartbeat(taskId, async () => {
         const probeId = `${taskId}:verify`;
         const session = await pool.open(probeId, {});
         try {
@@ -383,3 +477,35 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
 }
 
 export type BrowserActivities = ReturnType<typeof createBrowserActivities>;
+
+/** What a reset link can lead to; anything else (its request still loading, an error page) is not its page. */
+const afterLinkStates = new Set<PageState['kind']>(['new_password_form', 'code_prompt', 'captcha', 'error', 'password_changed']);
+
+/**
+ * Whether loading `url` would open `link` again: the link's own page (same origin and
+ * path), or a URL carrying one of its token-like parts (a query value or path segment
+ * of 10+ characters). Errs on "yes": a wrong yes costs a new email, a wrong no a
+ * second open of a single-use link.
+ */
+export function urlCarriesLink(url: string, link: string): boolean {
+  let target: URL;
+  let source: URL;
+  try {
+    target = new URL(url);
+    source = new URL(link);
+  } catch {
+    return true;
+  }
+  if (target.origin === source.origin && target.pathname === source.pathname) return true;
+  const parts = [...source.searchParams.values(), ...source.pathname.split('/').map((p) => safeDecode(p))].filter((p) => p.length >= 10);
+  const haystack = safeDecode(target.href);
+  return parts.some((part) => haystack.includes(part) || target.href.includes(encodeURIComponent(part)));
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

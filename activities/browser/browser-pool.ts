@@ -69,6 +69,8 @@ export interface BrowserPool {
   open(taskId: string, options?: OpenSessionOptions): Promise<BrowserSession>;
   /** The live session of `taskId` on this worker, if any. */
   get(taskId: string): BrowserSession | undefined;
+  /** Ids of the live sessions (the session reaper walks them). */
+  taskIds(): string[];
   close(taskId: string): Promise<void>;
   /** Closes every context and the browser (worker shutdown). A later `open` launches again. */
   closeAll(): Promise<void>;
@@ -208,6 +210,7 @@ export function createBrowserPool(options: BrowserPoolOptions): BrowserPool {
   return {
     open,
     get: (taskId) => sessions.get(taskId),
+    taskIds: () => [...sessions.keys()],
     close: async (taskId) => {
       await sessions.get(taskId)?.close();
     },

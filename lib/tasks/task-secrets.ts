@@ -5,7 +5,11 @@ import type { Db } from '../db/index.js';
 import type { Keyring } from '../crypto.js';
 import { decryptString, encrypt } from '../crypto.js';
 
-export type TaskSecretKind = 'reset_link' | 'email_code' | 'otp' | 'storage_state';
+// `link_opened` (the reset link's secret id, written before it is opened) and
+// `password_submitted` (the password version's id, written before the submit) are
+// markers rather than secrets: facts a retry on any worker must know, and that die
+// with the task's other rows.
+export type TaskSecretKind = 'reset_link' | 'email_code' | 'otp' | 'storage_state' | 'link_opened' | 'password_submitted';
 
 const aad = (taskId: string, kind: TaskSecretKind) => `task-secret:${taskId}:${kind}`;
 
@@ -34,6 +38,20 @@ export function createTaskSecrets(deps: { db: Db; keyring: Keyring }) {
     async latest(taskId: string, kind: TaskSecretKind): Promise<string | null> {
       const row = await db.taskSecret.findFirst({ where: { taskId, kind }, orderBy: { createdAt: 'desc' } });
       return row ? decryptString(key(), row.valueEnc, aad(taskId, kind)) : null;
+    },
+    /** The newest row of a kind with its id: which saved state a live browser context matches. */
+    async latestEntry(taskId: string, kind: TaskSecretKind): Promise<{ id: string; value: string } | null> {
+      const row = await db.taskSecret.findFirst({ where: { taskId, kind }, orderBy: { createdAt: 'desc' } });
+      return row ? { id: row.id, value: decryptString(key(), row.valueEnc, aad(taskId, kind)) } : null;
+    },
+    async latestId(taskId: string, kind: TaskSecretKind): Promise<string | null> {
+      const row = await db.taskSecret.findFirst({ where: { taskId, kind }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+      return row?.id ?? null;
+    },
+    /** Whether a marker with this value was written for the task. */
+    async has(taskId: string, kind: TaskSecretKind, value: string): Promise<boolean> {
+      const rows = await db.taskSecret.findMany({ where: { taskId, kind } });
+      return rows.some((row) => decryptString(key(), row.valueEnc, aad(taskId, kind)) === value);
     },
     async remove(taskId: string, id: string) {
       await db.taskSecret.deleteMany({ where: { id, taskId } });

@@ -143,7 +143,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     if (site && quirks?.captchaOnSignIn && request.method === 'GET' && url.pathname === site.definition.loginPath) {
       response = captchaOnlyPage(site.definition.name);
     } else if (site) {
+      const changesBefore = site.users.passwordChangeCount();
       response = await site.site.app.fetch(request);
+      if (quirks?.holdAnswerAfterPasswordSet && site.users.passwordChangeCount() > changesBefore) {
+        record({ host, method: request.method, path: `${url.pathname}${url.search}`, status: 504, at });
+        return stall(request);
+      }
       if (quirks?.readonlyNewPasswordUntilFocus) response = await readonlyUntilFocus(response);
       if (quirks?.silentAfterPasswordSet && request.method === 'POST') response = await silentSuccess(response, site.definition);
     }

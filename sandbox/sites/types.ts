@@ -170,4 +170,10 @@ export interface SiteQuirks {
   silentAfterPasswordSet?: boolean;
   /** The sign-in page shows only a CAPTCHA, so no sign-in can check a new password. */
   captchaOnSignIn?: boolean;
+  /**
+   * A request that changed a password gets no answer (until the client gives up or the
+   * sandbox stops): the site took the change, the browser never hears it. The moment
+   * a crash "right after the submit" happens in.
+   */
+  holdAnswerAfterPasswordSet?: boolean;
 }

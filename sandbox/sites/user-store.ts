@@ -161,6 +161,13 @@ export class UserStore {
     this.save();
   }
 
+  /** Password changes of every account, together: tells whether a request changed one. */
+  passwordChangeCount(): number {
+    let count = 0;
+    for (const user of this.users.values()) count += user.passwordChanges;
+    return count;
+  }
+
   /** Counts the change and voids every outstanding token of the user. */
   setPassword(userId: string, password: string): void {
     const user = this.users.get(userId);

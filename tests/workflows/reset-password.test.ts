@@ -14,6 +14,7 @@ import type { MailActivities } from '../../activities/mail/mail-activities.js';
 import type { TaskActivities } from '../../activities/tasks/task-activities.js';
 import {
   browserClaimQueue,
+  browserWorkerAliveQueue,
   resetPasswordWorkflowName,
   continueSignal,
   submitOtpSignal,
@@ -329,5 +330,102 @@ describe('resetPasswordWorkflow, codes and CAPTCHAs', { timeout: 120_000 }, () =
     const mailCalls = run.calls.filter((c) => c === 'snapshotMailbox' || c === 'submitAccountEmail');
     expect(mailCalls).toEqual(['snapshotMailbox', 'submitAccountEmail', 'snapshotMailbox', 'submitAccountEmail']);
     expect(mailWaits).toBe(2);
+  });
+});
+
+/** The queue a browser worker process answers "still here?" on, whatever its browser slots are doing. */
+const aliveQueueOf = (browserQueue: string) => `${browserQueue}/alive`;
+
+describe('resetPasswordWorkflow, a busy browser worker is not a lost one', { timeout: 180_000 }, () => {
+  it('a fifth reset on a worker with four browser slots waits for a slot and completes', async () => {
+    const SLOTS = 4;
+    const taskQueue = `reset-busy-${randomBytes(4).toString('hex')}`;
+    const browserQueue = `${taskQueue}/browser/one-worker`;
+    let releaseSlots!: () => void;
+    const slotsReleased = new Promise<void>((resolve) => (releaseSlots = resolve));
+    let holding = 0;
+    let pings = 0;
+    const claimsOf = new Map<string, number>();
+    const activities = fakeActivities(
+      browserQueue,
+      {
+        claimBrowserWorker: async ({ taskId }) => {
+          claimsOf.set(taskId, (claimsOf.get(taskId) ?? 0) + 1);
+          return { queue: browserQueue };
+        },
+        // The first four resets each hold a browser slot until released: a slow page.
+        openResetPage: async ({ taskId }) => {
+          if (!taskId.startsWith('fifth-')) {
+            holding++;
+            await slotsReleased;
+          }
+          return emailForm;
+        },
+      },
+      [],
+    );
+    const ns = inject('temporalNamespace');
+    const shared = await Worker.create({ connection: workerConnection, namespace: ns, taskQueue, workflowBundle: bundle, activities });
+    const claims = await Worker.create({
+      connection: workerConnection,
+      namespace: ns,
+      taskQueue: browserClaimQueue(taskQueue),
+      activities: { claimBrowserWorker: activities.claimBrowserWorker! },
+    });
+    // As worker/create-workers.ts: the browser steps, at most SLOTS at once…
+    const browser = await Worker.create({
+      connection: workerConnection,
+      namespace: ns,
+      taskQueue: browserQueue,
+      activities,
+      maxConcurrentActivityTaskExecutions: SLOTS,
+    });
+    // …and the process's answer to "are you still there?", which full slots do not block.
+    const alive = await Worker.create({
+      connection: workerConnection,
+      namespace: ns,
+      taskQueue: browserWorkerAliveQueue(browserQueue),
+      activities: {
+        browserWorkerAlive: async () => {
+          pings++;
+          if (pings >= 2) releaseSlots(); // the slow pages finish once the fifth reset has waited a while
+          return { sessions: holding };
+        },
+      },
+    });
+    const input = (taskId: string): ResetPasswordInput => ({
+      taskId,
+      userId: 'user-1',
+      serviceId: 'papercrane',
+      emailWaitMs: 30_000,
+      otpWaitMs: 30_000,
+      captchaWaitMs: 30_000,
+      tuning: { heartbeat: '30 seconds', scheduleToStart: '2 seconds', mailboxGiveUp: '4 seconds' },
+    });
+    const run = Promise.all([shared.run(), claims.run(), browser.run(), alive.run()]);
+    try {
+      const first = await Promise.all(
+        Array.from({ length: SLOTS }, (_, i) =>
+          client.workflow.start(resetPasswordWorkflowName, { taskQueue, workflowId: `reset-busy-${taskQueue}-${i}`, args: [input(`held-${i}-${taskQueue}`)] }),
+        ),
+      );
+      const deadline = Date.now() + 60_000;
+      while (holding < SLOTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(holding).toBe(SLOTS);
+      const fifthId = `fifth-${taskQueue}`;
+      const fifth = await client.workflow.start(resetPasswordWorkflowName, { taskQueue, workflowId: `reset-busy-${taskQueue}-5`, args: [input(fifthId)] });
+      // Before the fix the fifth ends WorkerLost while the slots are still held: release them then too.
+      const fifthResult = fifth.result().finally(releaseSlots);
+      const results = await Promise.all([fifthResult, ...first.map((h) => h.result())]);
+      expect(results[0]).toMatchObject({ status: 'completed' });
+      for (const r of results) expect(r.status).toBe('completed');
+      // Waiting for a slot is not a worker move: the fifth reset claimed a worker once.
+      expect(claimsOf.get(fifthId)).toBe(1);
+      expect(pings).toBeGreaterThan(0);
+    } finally {
+      releaseSlots();
+      for (const w of [shared, claims, browser, alive]) if (w.getState() === 'RUNNING') w.shutdown();
+      await run;
+    }
   });
 });
