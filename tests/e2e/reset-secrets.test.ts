@@ -99,7 +99,12 @@ for (const dbKind of availableDbKinds()) {
       h.sandbox.setQuirks('papercrane', { readonlyNewPasswordUntilFocus: true });
       const { person, entryId, taskId, workflowId, result, link, token } = await failedReset('readonly');
       expect(result.status).toBe('failed');
-      expect(result.failure).toEqual({ type: 'SiteChanged', message: resetFailures.SiteChanged.reason });
+      // The fill failed inside the submit step, so the retry cannot rule out that the password
+      // reached the site: it checks with a sign-in first (issue 10, point 3) and may end
+      // NewPasswordUnverified rather than SiteChanged. Either way: the table's type and sentence.
+      const type = result.failure?.type as 'SiteChanged' | 'NewPasswordUnverified';
+      expect(['SiteChanged', 'NewPasswordUnverified']).toContain(type);
+      expect(result.failure).toEqual({ type, message: resetFailures[type].reason });
       // The password stays pending in the vault (it may have reached the site): that is what must not leak.
       const pending = await h.vault.pendingForTask(person.userId, entryId, taskId);
       expect(pending?.password.length).toBeGreaterThan(7);
@@ -110,7 +115,7 @@ for (const dbKind of availableDbKinds()) {
           expect(text.includes(secret), `${what} found in ${where}`).toBe(false);
         }
       }
-      expect(places['task rows']).toContain(resetFailures.SiteChanged.reason);
+      expect(places['task rows']).toContain(resetFailures[type].reason);
     }, 240_000);
 
     it('the decoded history of a reset with a link and a typed code contains none of them', async () => {
