@@ -283,21 +283,13 @@ function entryJson(row: EntryRow, state: PasswordState | 'empty') {
   };
 }
 
-/** A page of entries, newest first; the state of each from the same query (pending wins over current). */
-async function listEntries(db: Db, userId: string, page: { limit?: number; cursor?: string }) {
+/** A page of entries, newest first, each with its state by the vault's one rule (VaultStore.entryStates). */
+async function listEntries(c: Context<AppEnv>, userId: string, page: { limit?: number; cursor?: string }) {
   const limit = pageSize(page.limit);
-  const rows = await db.vaultEntry.findMany({
-    where: { userId, ...afterCursor(page.cursor) },
-    orderBy: pageOrder,
-    take: limit + 1,
-    include: { versions: { where: { state: { in: ['pending', 'current'] } }, select: { state: true } } },
-  });
+  const rows = await c.get('deps').db.vaultEntry.findMany({ where: { userId, ...afterCursor(page.cursor) }, orderBy: pageOrder, take: limit + 1 });
   const { rows: entries, nextCursor } = pageOf(rows, limit);
-  const items = entries.map((row) => {
-    const states = new Set(row.versions.map((v) => v.state));
-    return entryJson(row, states.has('pending') ? 'pending' : states.has('current') ? 'current' : 'empty');
-  });
-  return { items, nextCursor };
+  const states = await storeOf(c).entryStates(entries.map((e) => e.id));
+  return { items: entries.map((row) => entryJson(row, states.get(row.id)!)), nextCursor };
 }
 
 function checkServiceId(catalog: Catalog, serviceId: string): string {
@@ -338,7 +330,7 @@ async function assertNoRunningReset(db: Db, entryId: string): Promise<void> {
 
 export const passwordRoutes = createApi()
   .openapi(listRoute, async (c) => {
-    const page = await listEntries(c.get('deps').db, principalOf(c).userId, c.req.valid('query'));
+    const page = await listEntries(c, principalOf(c).userId, c.req.valid('query'));
     return c.json(page, 200);
   })
   .openapi(createEntryRoute, async (c) => {

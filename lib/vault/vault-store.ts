@@ -29,15 +29,19 @@ export function createVaultStore(deps: { db: Db; keyring: Keyring }) {
   const seal = (userId: string, value: string, aad: string) => encrypt(keyring.vault(userId), value, aad);
   const open = (userId: string, sealed: Uint8Array, aad: string) => decryptString(keyring.vault(userId), sealed, aad);
 
+  /** Of these task ids, the ones whose reset still runs (and so still decides its pending password). */
+  async function runningTasks(taskIds: (string | null)[]): Promise<Set<string>> {
+    const ids = [...new Set(taskIds.filter((id): id is string => id !== null))];
+    if (ids.length === 0) return new Set();
+    const rows = await db.task.findMany({ where: { id: { in: ids }, status: { notIn: [...terminalStatuses] } }, select: { id: true } });
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** The newest pending version that no running reset will settle (its reset ended, or it has none). */
   async function unsettledPendingVersion(entryId: string) {
     const versions = await db.passwordVersion.findMany({ where: { entryId, state: 'pending' }, orderBy: { createdAt: 'desc' } });
-    for (const version of versions) {
-      const task = version.taskId ? await db.task.findUnique({ where: { id: version.taskId }, select: { status: true } }) : null;
-      if (task && !terminalStatuses.includes(task.status as never)) continue; // its reset still decides
-      return version;
-    }
-    return null;
+    const running = await runningTasks(versions.map((v) => v.taskId));
+    return versions.find((v) => !(v.taskId && running.has(v.taskId))) ?? null;
   }
 
   async function ownedEntry(userId: string, entryId: string) {
@@ -185,10 +189,23 @@ export function createVaultStore(deps: { db: Db; keyring: Keyring }) {
      * for the person to confirm (a running reset's pending password is not theirs to judge
      * yet), else `current` or `empty`.
      */
-    async entryState(entryId: string): Promise<PasswordState | 'empty'> {
-      if (await unsettledPendingVersion(entryId)) return 'pending';
-      const current = await db.passwordVersion.findFirst({ where: { entryId, state: 'current' } });
-      return current ? 'current' : 'empty';
+    async entryState(entryId: string): Promise<'pending' | 'current' | 'empty'> {
+      return (await store.entryStates([entryId])).get(entryId)!;
+    },
+
+    /** `entryState` for a page of entries, in two queries whatever its length. */
+    async entryStates(entryIds: readonly string[]): Promise<Map<string, 'pending' | 'current' | 'empty'>> {
+      const versions = await db.passwordVersion.findMany({
+        where: { entryId: { in: [...entryIds] }, state: { in: ['pending', 'current'] } },
+        select: { entryId: true, state: true, taskId: true },
+      });
+      const running = await runningTasks(versions.filter((v) => v.state === 'pending').map((v) => v.taskId));
+      const states = new Map(entryIds.map((id) => [id, 'empty' as 'pending' | 'current' | 'empty']));
+      for (const v of versions) {
+        if (v.state === 'pending' && !(v.taskId && running.has(v.taskId))) states.set(v.entryId, 'pending');
+        else if (v.state === 'current' && states.get(v.entryId) === 'empty') states.set(v.entryId, 'current');
+      }
+      return states;
     },
   };
   return store;

@@ -238,6 +238,10 @@ forEachDatabase('/api/passwords', (get) => {
 
     it('while its reset still runs, reveal shows the current password and nothing can be confirmed', async () => {
       const { entry } = await unconfirmedReset(alice, 'running');
+      // The list and the entry say the same: nothing waits for the person yet.
+      const listed = (await (await call(alice, 'GET', '/api/passwords?limit=100')).json()) as { items: { id: string; state: string }[] };
+      expect(listed.items.find((i) => i.id === entry.id)?.state).toBe('current');
+      expect(await (await call(alice, 'GET', `/api/passwords/${entry.id}`)).json()).toMatchObject({ state: 'current' });
       const cookie = await grantSudo(get().db, alice);
       expect(await (await call({ cookie }, 'POST', `/api/passwords/${entry.id}/reveal`)).json()).toEqual({ password: SECRET_PASSWORD, state: 'current' });
       expect((await call(alice, 'POST', `/api/passwords/${entry.id}/pending/confirm`)).status).toBe(409);
