@@ -400,8 +400,12 @@ export function createBrowserActivities(deps: BrowserActivityDeps) {
             const versionId = await vault.addPending(task.userId, task.vaultEntryId, taskId, password);
             pending = { versionId, password };
           }
-          await secrets.put(taskId, 'password_submitted', pending.versionId); // before the click: a retry must know it may have happened
-          state = await navigator.submitNewPassword(page, pending.password);
+          // Marked once the fields are filled, just before the click: a retry must know the site may
+          // have it. A fill that fails before that (a read-only field) proves nothing was sent.
+          const submitting = pending;
+          state = await navigator.submitNewPassword(page, submitting.password, async () => {
+            await secrets.put(taskId, 'password_submitted', submitting.versionId);
+          });
           if (state.kind === 'password_changed') {
             await vault.promote(task.vaultEntryId, pending.versionId);
             return { outcome: 'accepted', versionId: pending.versionId, screenshotId: await checkpoint(taskId, session, 'set_password') };

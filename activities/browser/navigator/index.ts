@@ -44,8 +44,8 @@ export function createNavigator(opts: NavigatorOptions = {}): Navigator {
     async readPasswordHints(page) {
       return readPasswordHints(page, ctx);
     },
-    async submitNewPassword(page, password) {
-      return (await step('submitNewPassword', page, () => submitNewPassword(page, password, ctx))).state;
+    async submitNewPassword(page, password, beforeSubmit) {
+      return (await step('submitNewPassword', page, () => submitNewPassword(page, password, ctx, beforeSubmit))).state;
     },
     async signIn(page, args) {
       return (await step('signIn', page, () => signIn(page, args, ctx))).state;

@@ -60,8 +60,11 @@ export interface Navigator {
   /** Types a one-time code into the code prompt and submits it. */
   enterCode(page: Page, code: string): Promise<PageState>;
   readPasswordHints(page: Page): Promise<PasswordHints>;
-  /** Fills the new password (and its confirmation) and submits. */
-  submitNewPassword(page: Page, password: string): Promise<PageState>;
+  /**
+   * Fills the new password (and its confirmation) and submits. `beforeSubmit` runs once the
+   * fields are filled, just before the click or Enter: from then on the site may have it.
+   */
+  submitNewPassword(page: Page, password: string, beforeSubmit?: () => Promise<void>): Promise<PageState>;
   /** Signs in with username + password; ends at signed_in, code_prompt (2FA: the password was accepted) or error. */
   signIn(page: Page, args: { serviceUrl: string; loginUrl?: string; username: string; password: string }): Promise<PageState>;
   detectPageState(page: Page): Promise<PageState>;

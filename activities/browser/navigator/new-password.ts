@@ -10,7 +10,12 @@ import type { PageState } from './navigator.js';
 import { accountEmailFor, rememberTyped, type NavContext } from './options.js';
 import { stateAfterSubmit, submitFrom } from './submit.js';
 
-export async function submitNewPassword(page: Page, password: string, ctx: NavContext): Promise<{ page: Page; state: PageState }> {
+export async function submitNewPassword(
+  page: Page,
+  password: string,
+  ctx: NavContext,
+  beforeSubmit?: () => Promise<void>,
+): Promise<{ page: Page; state: PageState }> {
   rememberTyped(page, password);
   await dismissOverlays(page, ctx);
   const { found, entries } = await waitForFields(page, ctx, (fields) => {
@@ -31,6 +36,7 @@ export async function submitNewPassword(page: Page, password: string, ctx: NavCo
   const accountEmail = accountEmailFor(page);
   if (found.email && accountEmail) await fillField(toTarget(entries, found.email).locator, accountEmail, ctx);
   ctx.log.debug({ fields: targets.length }, 'filled the new password');
+  await beforeSubmit?.();
   const submitted = await submitFrom(page, last, ctx);
   return { page: submitted.page, state: await stateAfterSubmit(submitted.page, ctx, submitted.before, 'new_password') };
 }
